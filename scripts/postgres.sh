@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster with pgvector for this checkout: start | stop | status | url.
+#   data:  $RAG_DATA_DIR/postgres (default .data/postgres), never the system cluster
+#   port:  127.0.0.1:$RAG_PG_PORT (default 5433), database "rag"
+# Installs Debian's server if missing and, when the `vector` extension is absent, builds
+# pgvector from Debian 13's source package (it is not packaged for Debian 12).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data_dir="${RAG_DATA_DIR:-$root/.data}"
+cluster="$data_dir/postgres"
+port="${RAG_PG_PORT:-5433}"
+db="rag"
+os_user="${RAG_PG_OS_USER:-postgres}"
+
+log() { echo "[postgres] $*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq >&2; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+pg_bin() {
+  local major
+  major="$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)"
+  [ -n "$major" ] && echo "/usr/lib/postgresql/$major/bin"
+}
+
+ensure_server() {
+  if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
+    log "installing Debian's PostgreSQL server"
+    apt_install postgresql
+  fi
+}
+
+ensure_pgvector() {
+  local bin sharedir
+  bin="$(pg_bin)"
+  sharedir="$("$bin/pg_config" --sharedir)"
+  [ -f "$sharedir/extension/vector.control" ] && return 0
+
+  local major
+  major="$("$bin/pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')"
+  log "building pgvector from Debian 13's source package against postgresql-server-dev-$major"
+  apt_install "postgresql-server-dev-$major" build-essential dpkg-dev
+
+  local uri src_list=/etc/apt/sources.list.d/rag-trixie-src.sources
+  uri="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources)"
+  if [ ! -f "$src_list" ]; then
+    printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" \
+      | as_root tee "$src_list" >/dev/null
+    apt_updated=0
+  fi
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq >&2; apt_updated=1; fi
+
+  local build
+  build="$(mktemp -d)"
+  (cd "$build" && apt-get source -qq pgvector >&2)
+  local srcdir
+  srcdir="$(find "$build" -maxdepth 1 -mindepth 1 -type d -name 'pgvector-*' | head -1)"
+  make -s -C "$srcdir" PG_CONFIG="$bin/pg_config" >&2
+  as_root make -s -C "$srcdir" PG_CONFIG="$bin/pg_config" install >&2
+  rm -rf "$build"
+  [ -f "$sharedir/extension/vector.control" ] || { log "pgvector build did not install vector.control"; exit 1; }
+}
+
+# The server refuses to run as root: the cluster belongs to an unprivileged OS user.
+run_as_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    su -s /bin/bash "$os_user" -c "$(printf '%q ' "$@")"
+  else
+    "$@"
+  fi
+}
+
+is_running() {
+  [ -f "$cluster/PG_VERSION" ] && run_as_owner "$(pg_bin)/pg_ctl" -D "$cluster" status >/dev/null 2>&1
+}
+
+conn_string() {
+  echo "Host=127.0.0.1;Port=$port;Database=$db;Username=rag;Password=rag"
+}
+
+start() {
+  ensure_server
+  ensure_pgvector
+  if is_running; then log "already running on 127.0.0.1:$port"; return 0; fi
+
+  local bin
+  bin="$(pg_bin)"
+  mkdir -p "$data_dir"
+  if [ "$(id -u)" = 0 ]; then
+    id "$os_user" >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash "$os_user"
+  fi
+  if [ ! -f "$cluster/PG_VERSION" ]; then
+    log "creating a private cluster in $cluster"
+    mkdir -p "$cluster"
+    [ "$(id -u)" = 0 ] && chown "$os_user" "$cluster"
+    chmod 700 "$cluster"
+    local pwfile
+    pwfile="$(mktemp)"; echo rag > "$pwfile"; chmod 644 "$pwfile"
+    run_as_owner "$bin/initdb" -D "$cluster" -U rag --pwfile="$pwfile" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pwfile"
+    cat >> "$cluster/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+max_connections = 200
+shared_buffers = 256MB
+maintenance_work_mem = 512MB
+fsync = on
+CONF
+  fi
+  # The port may change between runs (RAG_PG_PORT), so it is passed at start, not written into the cluster.
+  run_as_owner "$bin/pg_ctl" -D "$cluster" -l "$cluster/server.log" -o "-p $port" -w -t 60 start >/dev/null
+  PGPASSWORD=rag "$bin/psql" -h 127.0.0.1 -p "$port" -U rag -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+    || PGPASSWORD=rag "$bin/createdb" -h 127.0.0.1 -p "$port" -U rag "$db"
+  log "running on 127.0.0.1:$port (database $db, data in $cluster)"
+}
+
+stop() {
+  if is_running; then run_as_owner "$(pg_bin)/pg_ctl" -D "$cluster" -m fast -w stop >/dev/null; log "stopped"; fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) if is_running; then echo "running on 127.0.0.1:$port"; else echo "stopped"; exit 3; fi ;;
+  url) conn_string ;;
+  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+esac
