@@ -31,6 +31,34 @@ public sealed class ModelFileTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Weights_beyond_the_inline_limit_go_to_external_data_automatically_and_small_ones_stay_inline()
+    {
+        var (_, weights) = EncoderForge.Create(new EncoderOptions());
+        var graph = EncoderGraph.Build(weights);
+        var path = Path.Combine(_directory, "model.onnx");
+        var total = graph.Initializers.Sum(i => i.ByteLength);
+
+        Assert.False(OnnxModelWriter.Write(graph, path, inlineLimitBytes: total));
+        Assert.False(File.Exists(Path.Combine(_directory, OnnxModelWriter.ExternalDataFileName)));
+        Assert.True(OnnxModelWriter.Write(graph, path, inlineLimitBytes: total - 1));
+        Assert.True(File.Exists(Path.Combine(_directory, OnnxModelWriter.ExternalDataFileName)));
+
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+        Assert.Equal(["input_ids", "attention_mask", "token_type_ids"], session.InputMetadata.Keys);
+        Assert.Equal(["last_hidden_state"], session.OutputMetadata.Keys);
+    }
+
+    [Fact]
+    public void Decoder_outputs_list_logits_first_then_present_key_and_value_per_layer()
+    {
+        DecoderForge.Build(new DecoderOptions(), _directory);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(_directory, "onnx", "model.onnx"));
+        Assert.Equal(["logits", "present.0.key", "present.0.value", "present.1.key", "present.1.value"], session.OutputMetadata.Keys);
+        Assert.Equal(["input_ids", "attention_mask", "position_ids", "past_key_values.0.key", "past_key_values.0.value", "past_key_values.1.key", "past_key_values.1.value"],
+            session.InputMetadata.Keys);
+    }
+
+    [Fact]
     public void Tiny_models_build_quickly_and_the_time_is_reported()
     {
         // Measured and printed, never asserted: timing belongs to benchmarks.
