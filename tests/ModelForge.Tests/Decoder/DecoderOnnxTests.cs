@@ -90,6 +90,39 @@ public sealed class DecoderOnnxTests
     }
 
     [Fact]
+    public void Gqa_right_padded_batch_gives_each_prompt_its_unpadded_logits_while_decoding()
+    {
+        // GroupQueryAttention derives positions from seqlens_k (mask sums), so GenAI-style batches are right-padded:
+        // each row's keys stay packed from slot 0 and each decode step writes at that row's own length.
+        var options = new DecoderOptions(Layout: DecoderLayout.Gqa);
+        var reference = DecoderReference.For(options);
+        var v = reference.Config.VocabSize;
+        long[][] sequences = [Tokens(v, 9 + 6, seed: 31), Tokens(v, 4 + 6, seed: 32)];
+        int[] promptLengths = [9, 4];
+        const int width = 9;
+        using var stepper = new DecoderStepper(ForgedModels.Decoder(options), reference.Config, DecoderLayout.Gqa, batch: 2);
+        long[] Row(int length, int total) => [.. Enumerable.Repeat(1L, length), .. Enumerable.Repeat(0L, total - length)];
+
+        var ids = sequences[0][..width].Concat(sequences[1][..promptLengths[1]]).Concat(Enumerable.Repeat(0L, width - promptLengths[1])).ToArray();
+        var logits = stepper.Step(ids, [.. Row(width, width), .. Row(promptLengths[1], width)]);
+        var expected = sequences.Select(s => reference.Logits(s)).ToArray();
+        for (var b = 0; b < 2; b++)
+        {
+            Assert.InRange(Tensors.MaxAbsDifference(logits.AsSpan(b * width * v, promptLengths[b] * v), expected[b].AsSpan(0, promptLengths[b] * v)), 0f, Tolerance);
+        }
+        for (var s = 0; s < 6; s++)
+        {
+            var total = width + s + 1;
+            var step = stepper.Step([sequences[0][promptLengths[0] + s], sequences[1][promptLengths[1] + s]],
+                [.. Row(promptLengths[0] + s + 1, total), .. Row(promptLengths[1] + s + 1, total)]);
+            for (var b = 0; b < 2; b++)
+            {
+                Assert.InRange(Tensors.MaxAbsDifference(step.AsSpan(b * v, v), expected[b].AsSpan((promptLengths[b] + s) * v, v)), 0f, Tolerance);
+            }
+        }
+    }
+
+    [Fact]
     public void Same_seed_gives_identical_weights_and_another_seed_does_not()
     {
         var first = DecoderForge.Create(new DecoderOptions(Seed: 7)).Weights;
