@@ -16,7 +16,7 @@ public static class EncoderForge
         ArgumentNullException.ThrowIfNull(options);
         var vocabulary = WordPieceVocabulary.Learn(Corpus.BuiltIn, Presets.EncoderVocabularySize(options.Preset));
         var config = Presets.Encoder(options.Preset, vocabulary.Tokens.Count);
-        return (vocabulary, EncoderWeights.Generate(config, options.Seed, options.Lexical));
+        return (vocabulary, EncoderWeights.Generate(config, options.Seed, options.Lexical, vocabulary.FunctionTokenIds()));
     }
 
     public static void Build(EncoderOptions options, string directory)
