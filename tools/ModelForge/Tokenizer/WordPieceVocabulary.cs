@@ -75,7 +75,7 @@ public sealed class WordPieceVocabulary
             Add(piece);
         }
         var words = Words(text).GroupBy(w => w, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal);
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         foreach (var word in words)
         {
             Add(word.Key);
