@@ -14,11 +14,7 @@ public sealed class Llama31TemplateTests
     {
         var template = Load(PublishedTemplates.Llama31, "<|begin_of_text|>", "<|eot_id|>");
         var expected = Header + "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n"
-            + "You are a helpful assistant.<|eot_id|>"
-            + "<|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
-            + "<|start_header_id|>assistant<|end_header_id|>\n\nHi there!<|eot_id|>"
-            + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
-            + (addGenerationPrompt ? "<|start_header_id|>assistant<|end_header_id|>\n\n" : "");
+            + Llama3Turns(addGenerationPrompt);
         Assert.Equal(expected, template.Render(Conversation, addGenerationPrompt));
     }
 
