@@ -1,3 +1,4 @@
+using Rag.Tokenizers.Decoders;
 using Rag.Tokenizers.Models;
 using Rag.Tokenizers.PostProcessors;
 
@@ -17,6 +18,7 @@ public sealed class HfTokenizer
     private readonly AddedTokenMatcher _matcher;
     private readonly IPostProcessor? _postProcessor;
     private readonly HashSet<int> _specialIds;
+    private readonly TokenBytes? _tokenBytes;
 
     private HfTokenizer(TokenizerPipeline pipeline, TokenizerConfig config)
     {
@@ -29,6 +31,10 @@ public sealed class HfTokenizer
         PadTokenId = TokenToId(config.PadToken);
         UnkTokenId = TokenToId(config.UnkToken);
         _postProcessor = ChoosePostProcessor(pipeline, config, BosTokenId, EosTokenId);
+        if (pipeline.Decoder?.Compose(ByteWiseDecoding.Identity) is { } byteWise)
+        {
+            _tokenBytes = new TokenBytes(pipeline.Model.Vocabulary, byteWise);
+        }
     }
 
     public TokenizerConfig Config { get; }
@@ -142,7 +148,10 @@ public sealed class HfTokenizer
     }
 
     /// <summary>A detokenizer for one generation stream: feed ids one at a time, get text deltas.</summary>
-    public StreamingDetokenizer CreateStreamingDetokenizer(bool skipSpecialTokens = true) => new(this, skipSpecialTokens);
+    public StreamingDetokenizer CreateStreamingDetokenizer(bool skipSpecialTokens = true) =>
+        _tokenBytes is not null
+            ? new ByteStreamingDetokenizer(this, _tokenBytes, skipSpecialTokens)
+            : new WindowStreamingDetokenizer(this, skipSpecialTokens);
 
     /// <summary>This tokenizer as a Microsoft.ML.Tokenizers <see cref="Microsoft.ML.Tokenizers.Tokenizer"/> (counts, offsets, index by token count).</summary>
     public Microsoft.ML.Tokenizers.Tokenizer AsTokenizer() => new HfTokenizerAdapter(this);

@@ -41,6 +41,15 @@ public sealed class WordPieceTests
         Assert.Equal("unaffable, hello!", Create().Decode([2, 5, 6, 7, 11, 8, 9, 3]));
 
     [Fact]
+    public void Streaming_wordpiece_glues_continuations_and_matches_decode()
+    {
+        var stream = Create().CreateStreamingDetokenizer();
+        int[] ids = [2, 5, 6, 7, 11, 8, 9, 3];
+        string[] deltas = [.. ids.Select(stream.Push)];
+        Assert.Equal(["", "un", "aff", "able", ",", " hello", "!", ""], deltas);
+    }
+
+    [Fact]
     public void Offsets_cover_the_original_accented_text()
     {
         var encoded = Create().EncodeWithOffsets("Café worlds", addSpecialTokens: false);
