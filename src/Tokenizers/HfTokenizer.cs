@@ -58,8 +58,7 @@ public sealed class HfTokenizer
     /// <summary>Loads tokenizer_config.json (if present) and the tokenizer files of a model folder.</summary>
     public static HfTokenizer Load(string folder)
     {
-        var configPath = Path.Combine(folder, "tokenizer_config.json");
-        var config = File.Exists(configPath) ? TokenizerConfig.Parse(File.ReadAllText(configPath)) : TokenizerConfig.Empty;
+        var config = TokenizerConfig.Load(folder);
         return new HfTokenizer(TokenizerFolder.Load(folder, config), config);
     }
 

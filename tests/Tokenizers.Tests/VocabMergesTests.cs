@@ -17,4 +17,15 @@ public sealed class VocabMergesTests
         Assert.Equal(0, tokenizer.EosTokenId);
         Assert.Equal("hello world", tokenizer.Decode([1, 15, 20, 2]));
     }
+
+    [Fact]
+    public void A_chat_template_jinja_beside_the_config_is_the_default_template()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("vocab.json"), "{" + ByteLevelBpeTests.Vocab + "}");
+        File.WriteAllText(folder.File("merges.txt"), "h e\n");
+        File.WriteAllText(folder.File("tokenizer_config.json"), """{"eos_token": "<|endoftext|>"}""");
+        File.WriteAllText(folder.File("chat_template.jinja"), "{{ messages[0].content }}");
+        Assert.Equal("{{ messages[0].content }}", HfTokenizer.Load(folder.Path).Config.ChatTemplate());
+    }
 }

@@ -71,6 +71,21 @@ public sealed class PublishedTemplateTests
         Assert.Equal(expected, template.Render(messages, addGenerationPrompt: true, variables));
     }
 
+    [Fact]
+    public void Qwen25_lists_microsoft_extensions_ai_functions_as_tools()
+    {
+        var template = Load(PublishedTemplates.Qwen25, "", "<|im_end|>");
+        using var schema = System.Text.Json.JsonDocument.Parse("""{"type": "object", "properties": {}}""");
+        var tool = Microsoft.Extensions.AI.AIFunctionFactory.CreateDeclaration("get_time", "Current time", schema.RootElement.Clone());
+        var rendered = template.Render([new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "Time?")], addGenerationPrompt: true, [tool]);
+        Assert.Contains(
+            "<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"description\": \"Current time\", \"parameters\": {\"type\": \"object\", \"properties\": {}}}}\n</tools>",
+            rendered,
+            StringComparison.Ordinal);
+        Assert.StartsWith("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.\n\n# Tools", rendered, StringComparison.Ordinal);
+        Assert.EndsWith("<|im_start|>user\nTime?<|im_end|>\n<|im_start|>assistant\n", rendered, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
