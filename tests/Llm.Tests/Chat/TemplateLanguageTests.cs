@@ -29,7 +29,7 @@ public sealed class TemplateLanguageTests
     [InlineData("{{ '  hi  ' | trim }}{{ messages | length }}{{ 'AbC' | lower }}{{ 'abc' | upper }}{{ 'hello world' | capitalize }}",
         "hi3abcABCHello world")]
     [InlineData("{{ undefined_name | default('d') }}{{ '' | default('e', true) }}{{ [1, 2] | join(', ') }}{{ 'aXb' | replace('X', '-') }}", "de1, 2a-b")]
-    [InlineData("{{ messages | selectattr('role', 'equalto', 'user') | map(attribute='content') | join }}{{ messages | rejectattr('role', 'eq', 'user') | length }}", "ac1")]
+    [InlineData("{{ messages | selectattr('role', 'equalto', 'user') | map(attribute='content') | join }}{{ messages | rejectattr('role', 'eq', 'user') | list | length }}", "ac1")]
     [InlineData("{% for k, v in {'a': 1, 'b': [true, none]} | items %}{{ k }}={{ v | tojson }};{% endfor %}", "a=1;b=[true, null];")]
     [InlineData("{{ {'k': 'é\"\n'} | tojson }}|{{ [1] | tojson(indent=2) }}", "{\"k\": \"é\\\"\\n\"}|[\n  1\n]")]
     [InlineData("{{ x is defined }}{{ none is none }}{{ 'a' is string }}{{ 1 is number }}{{ {} is mapping }}{{ 3 is odd }}{{ 1 is not string }}",
