@@ -24,6 +24,8 @@ public sealed class TemplateLanguageTests
     [InlineData("{% set ns = namespace(n=0) %}{% for m in messages %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}", "3")]
     [InlineData("{% set x = 1 %}{% for m in messages %}{% set x = 2 %}{% endfor %}{{ x }}", "1")]
     [InlineData("{{ 'x' ~ 1 ~ none }}{{ 'a' + 'b' }}{{ 7 // 2 }}{{ 7 % 4 }}{{ 2 ** 3 }}{{ 1 / 2 }}", "x1Noneab3380.5")]
+    [InlineData("{{ none | string }}{{ [1, \"a\"] }}{{ {\"a\": none} }}{{ 1.0 }}{{ 10/4 }}{{ true }}{{ \"x\" * 3 }}{{ -7 // 2 }}{{ -7 % 3 }}",
+        "None[1, 'a']{'a': None}1.02.5Truexxx-42")]
     [InlineData("{{ 'b' in 'abc' }}{{ 'user' in messages | map(attribute='role') | list }}{{ 'z' not in ['a'] }}", "TrueTrueTrue")]
     [InlineData("{{ not false and (true or false) }}{{ 3 > 2 >= 2 }}{{ 'a' if false else 'b' }}", "TrueTrueb")]
     [InlineData("{{ '  hi  ' | trim }}{{ messages | length }}{{ 'AbC' | lower }}{{ 'abc' | upper }}{{ 'hello world' | capitalize }}",
