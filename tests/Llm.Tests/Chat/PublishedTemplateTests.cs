@@ -201,6 +201,45 @@ public sealed class PublishedTemplateTests
     }
 
     [Fact]
+    public void Mistral03_lists_tools_before_the_last_user_turn_and_renders_calls_and_results()
+    {
+        var template = Load(PublishedTemplates.Mistral03, "<s>", "</s>");
+        var tool = new Dictionary<string, object?>
+        {
+            ["type"] = "function",
+            ["function"] = new Dictionary<string, object?>
+            {
+                ["name"] = "get_weather",
+                ["description"] = "Weather now",
+                ["parameters"] = new Dictionary<string, object?> { ["type"] = "object", ["properties"] = new Dictionary<string, object?> { ["city"] = new Dictionary<string, object?> { ["type"] = "string" } } },
+            },
+        };
+        var call = new Dictionary<string, object?>
+        {
+            ["id"] = "abc123def",
+            ["type"] = "function",
+            ["function"] = new Dictionary<string, object?> { ["name"] = "get_weather", ["arguments"] = new Dictionary<string, object?> { ["city"] = "Paris" } },
+        };
+        IReadOnlyList<IReadOnlyDictionary<string, object?>> messages =
+        [
+            Message("user", "What's the weather?"),
+            new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = "", ["tool_calls"] = new List<object?> { call } },
+            new Dictionary<string, object?> { ["role"] = "tool", ["tool_call_id"] = "abc123def", ["content"] = "20" },
+            Message("assistant", "It is 20."),
+            Message("user", "thanks"),
+        ];
+        var expected = "<s>[INST] What's the weather?[/INST]"
+            + "[TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}, \"id\": \"abc123def\"}]</s>"
+            + "[TOOL_RESULTS] {\"content\": 20, \"call_id\": \"abc123def\"}[/TOOL_RESULTS]"
+            + " It is 20.</s>"
+            + "[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Weather now\", "
+            + "\"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}}}][/AVAILABLE_TOOLS]"
+            + "[INST] thanks[/INST]";
+        var variables = new Dictionary<string, object?> { ["tools"] = new List<object?> { tool } };
+        Assert.Equal(expected, template.Render(messages, addGenerationPrompt: true, variables));
+    }
+
+    [Fact]
     public void Mistral03_rejects_roles_that_do_not_alternate()
     {
         var template = Load(PublishedTemplates.Mistral03, "<s>", "</s>");
