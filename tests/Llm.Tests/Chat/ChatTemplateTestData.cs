@@ -25,6 +25,26 @@ internal static class ChatTemplateTestData
         + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
         + (addGenerationPrompt ? "<|start_header_id|>assistant<|end_header_id|>\n\n" : "");
 
+    /// <summary>A tool in the OpenAI/transformers shape; <paramref name="description"/> is left out when null.</summary>
+    public static Dictionary<string, object?> Tool(string name, string? description, Dictionary<string, object?> parameters)
+    {
+        var function = new Dictionary<string, object?> { ["name"] = name };
+        if (description is not null)
+        {
+            function["description"] = description;
+        }
+
+        function["parameters"] = parameters;
+        return new Dictionary<string, object?> { ["type"] = "function", ["function"] = function };
+    }
+
+    /// <summary>JSON Schema for an object with the given string properties.</summary>
+    public static Dictionary<string, object?> StringProperties(params string[] names) => new()
+    {
+        ["type"] = "object",
+        ["properties"] = names.ToDictionary(n => n, _ => (object?)new Dictionary<string, object?> { ["type"] = "string" }),
+    };
+
     public static Dictionary<string, object?> Message(string role, string content) => new() { ["role"] = role, ["content"] = content };
 
     /// <summary>Loads the template through tokenizer_config.json parsing, exactly as a model folder provides it.</summary>

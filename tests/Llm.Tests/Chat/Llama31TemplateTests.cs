@@ -22,19 +22,7 @@ public sealed class Llama31TemplateTests
     public void Llama31_puts_custom_tools_as_indented_json_into_the_first_user_turn()
     {
         var template = Load(PublishedTemplates.Llama31, "<|begin_of_text|>", "<|eot_id|>");
-        var tool = new Dictionary<string, object?>
-        {
-            ["type"] = "function",
-            ["function"] = new Dictionary<string, object?>
-            {
-                ["name"] = "get_weather",
-                ["parameters"] = new Dictionary<string, object?>
-                {
-                    ["type"] = "object",
-                    ["properties"] = new Dictionary<string, object?> { ["city"] = new Dictionary<string, object?> { ["type"] = "string" } },
-                },
-            },
-        };
+        var tool = Tool("get_weather", null, StringProperties("city"));
         var rendered = template.Render(
             [Message("system", "You are a helpful assistant."), Message("user", "Weather in Paris?")],
             addGenerationPrompt: true,

@@ -36,16 +36,7 @@ public sealed class PublishedTemplateTests
     public void Qwen25_renders_tools_tool_calls_and_tool_responses()
     {
         var template = Load(PublishedTemplates.Qwen25, "", "<|im_end|>");
-        var tool = new Dictionary<string, object?>
-        {
-            ["type"] = "function",
-            ["function"] = new Dictionary<string, object?>
-            {
-                ["name"] = "get_time",
-                ["description"] = "Current time",
-                ["parameters"] = new Dictionary<string, object?> { ["type"] = "object", ["properties"] = new Dictionary<string, object?>() },
-            },
-        };
+        var tool = Tool("get_time", "Current time", StringProperties());
         var call = new Dictionary<string, object?>
         {
             ["type"] = "function",
@@ -204,16 +195,7 @@ public sealed class PublishedTemplateTests
     public void Mistral03_lists_tools_before_the_last_user_turn_and_renders_calls_and_results()
     {
         var template = Load(PublishedTemplates.Mistral03, "<s>", "</s>");
-        var tool = new Dictionary<string, object?>
-        {
-            ["type"] = "function",
-            ["function"] = new Dictionary<string, object?>
-            {
-                ["name"] = "get_weather",
-                ["description"] = "Weather now",
-                ["parameters"] = new Dictionary<string, object?> { ["type"] = "object", ["properties"] = new Dictionary<string, object?> { ["city"] = new Dictionary<string, object?> { ["type"] = "string" } } },
-            },
-        };
+        var tool = Tool("get_weather", "Weather now", StringProperties("city"));
         var call = new Dictionary<string, object?>
         {
             ["id"] = "abc123def",
