@@ -81,21 +81,7 @@ public sealed class HfTokenizer
     /// </summary>
     public TokenizedText EncodeWithOffsets(string text, bool addSpecialTokens = true, int maxTokens = int.MaxValue)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var tokens = EncodeText(text);
-        var special = addSpecialTokens && _postProcessor is not null ? _postProcessor.AddedTokenCount : 0;
-        var room = Math.Max(0, maxTokens - special);
-        var truncated = tokens.Count > room;
-        if (truncated)
-        {
-            tokens.RemoveRange(room, tokens.Count - room);
-        }
-
-        if (addSpecialTokens && _postProcessor is not null)
-        {
-            tokens = _postProcessor.Process(tokens);
-        }
-
+        var (tokens, truncated) = EncodeTruncated(text, addSpecialTokens, maxTokens);
         var ids = new int[tokens.Count];
         var offsets = new (int, int)[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
@@ -112,10 +98,13 @@ public sealed class HfTokenizer
     /// </summary>
     public int EncodeInto(string text, Span<int> ids, out bool truncated, bool addSpecialTokens = true)
     {
-        var encoded = EncodeWithOffsets(text, addSpecialTokens, ids.Length);
-        encoded.Ids.CopyTo(ids);
-        truncated = encoded.Truncated;
-        return encoded.Ids.Length;
+        (var tokens, truncated) = EncodeTruncated(text, addSpecialTokens, ids.Length);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            ids[i] = tokens[i].Id;
+        }
+
+        return tokens.Count;
     }
 
     /// <summary>Token count of <paramref name="text"/> without special tokens (for chunking and prompt budgets).</summary>
@@ -154,6 +143,22 @@ public sealed class HfTokenizer
 
     /// <summary>This tokenizer as a Microsoft.ML.Tokenizers <see cref="Microsoft.ML.Tokenizers.Tokenizer"/> (counts, offsets, index by token count).</summary>
     public Microsoft.ML.Tokenizers.Tokenizer AsTokenizer() => new HfTokenizerAdapter(this);
+
+    /// <summary>The text's tokens cut from the end so that, with the post-processor's specials, at most maxTokens remain.</summary>
+    private (List<TokenSpan> Tokens, bool Truncated) EncodeTruncated(string text, bool addSpecialTokens, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var tokens = EncodeText(text);
+        var special = addSpecialTokens && _postProcessor is not null ? _postProcessor.AddedTokenCount : 0;
+        var room = Math.Max(0, maxTokens - special);
+        var truncated = tokens.Count > room;
+        if (truncated)
+        {
+            tokens.RemoveRange(room, tokens.Count - room);
+        }
+
+        return (addSpecialTokens && _postProcessor is not null ? _postProcessor.Process(tokens) : tokens, truncated);
+    }
 
     internal List<TokenSpan> EncodeText(string text)
     {
