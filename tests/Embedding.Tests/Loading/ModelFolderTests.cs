@@ -54,6 +54,7 @@ public sealed class ModelFolderTests : IDisposable
         var error = Assert.Throws<FileNotFoundException>(() => TokenizerLoader.Load(ModelFolder.Read(_folder)));
 
         Assert.Contains(Path.Combine(_folder, "vocab.txt"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_folder, "tokenizer.json"), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
