@@ -65,8 +65,14 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     public int CountTokens(string text) => _model.Tokenizer.CountTokens(text);
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-        GenerateAsync(values, InputTypeOf(options), cancellationToken);
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (options?.Dimensions is { } dimensions && dimensions != Dimension)
+        {
+            throw new NotSupportedException($"{ModelId} produces {Dimension}-dimensional vectors, not {dimensions}.");
+        }
+        return GenerateAsync(values, InputTypeOf(options), cancellationToken);
+    }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingInputType inputType, CancellationToken cancellationToken = default)
