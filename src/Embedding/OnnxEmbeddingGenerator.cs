@@ -58,8 +58,13 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     public string ModelId => _model.ModelId;
 
-    /// <summary>The model's tokenizer (for counting; <see cref="CountTokens"/> adds the special tokens the model sees).</summary>
+    /// <summary>
+    /// The model's tokenizer, for counting chunk sizes; its counts leave out the <see cref="SpecialTokensPerText"/>
+    /// the model adds, which <see cref="CountTokens"/> includes.
+    /// </summary>
     public Tokenizer Tokenizer => _model.Tokenizer.Tokenizer;
+
+    public int SpecialTokensPerText => _model.Tokenizer.SpecialTokenCount;
 
     /// <summary>Tokens the model would see for <paramref name="text"/> before truncation, special tokens included.</summary>
     public int CountTokens(string text) => _model.Tokenizer.CountTokens(text);

@@ -23,12 +23,13 @@ public abstract class EmbeddingTokenizer
     /// <summary>Tokens framed and cut to at most <paramref name="maxLength"/>.</summary>
     public EncodedText Encode(string text, int maxLength) => EncodeFramed(Cased(text), maxLength);
 
+    /// <summary>Special tokens added around every text (2 for BERT's <c>[CLS] … [SEP]</c>).</summary>
+    public abstract int SpecialTokenCount { get; }
+
     /// <summary>Tokens the model sees for <paramref name="text"/> before truncation, special tokens included.</summary>
-    public int CountTokens(string text) => CountFramed(Cased(text));
+    public int CountTokens(string text) => Tokenizer.CountTokens(Cased(text)) + SpecialTokenCount;
 
     protected abstract EncodedText EncodeFramed(string text, int maxLength);
-
-    protected abstract int CountFramed(string text);
 
     private string Cased(string text) => _lowerCase ? text.ToLowerInvariant() : text;
 }

@@ -11,14 +11,13 @@ namespace Rag.Embedding.Loading;
 public sealed class HfEmbeddingTokenizer : EmbeddingTokenizer
 {
     private readonly HfTokenizer _hf;
-    private readonly int _specialTokenCount;
 
     public HfEmbeddingTokenizer(HfTokenizer hf, bool lowerCase)
         : base(lowerCase)
     {
         _hf = hf;
         Tokenizer = hf.AsTokenizer();
-        _specialTokenCount = hf.Encode("", addSpecialTokens: true).Length;
+        SpecialTokenCount = hf.Encode("", addSpecialTokens: true).Length;
         PadId = hf.PadTokenId ?? hf.EosTokenId ?? 0;
     }
 
@@ -26,11 +25,11 @@ public sealed class HfEmbeddingTokenizer : EmbeddingTokenizer
 
     public override int PadId { get; }
 
+    public override int SpecialTokenCount { get; }
+
     protected override EncodedText EncodeFramed(string text, int maxLength)
     {
         var encoded = _hf.EncodeWithOffsets(text, addSpecialTokens: true, maxTokens: maxLength);
         return new EncodedText(encoded.Ids, encoded.Truncated);
     }
-
-    protected override int CountFramed(string text) => _hf.CountTokens(text) + _specialTokenCount;
 }

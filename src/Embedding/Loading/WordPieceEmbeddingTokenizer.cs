@@ -15,6 +15,8 @@ public sealed class WordPieceEmbeddingTokenizer : EmbeddingTokenizer
 
     public override int PadId => _bert.PaddingTokenId;
 
+    public override int SpecialTokenCount => 2;
+
     protected override EncodedText EncodeFramed(string text, int maxLength)
     {
         var content = _bert.EncodeToIds(text, addSpecialTokens: false);
@@ -28,6 +30,4 @@ public sealed class WordPieceEmbeddingTokenizer : EmbeddingTokenizer
         ids[^1] = _bert.SeparatorTokenId;
         return new EncodedText(ids, kept < content.Count);
     }
-
-    protected override int CountFramed(string text) => _bert.EncodeToIds(text, addSpecialTokens: false).Count + 2;
 }
