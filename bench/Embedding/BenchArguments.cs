@@ -11,7 +11,7 @@ internal sealed record BenchArguments(string Model, int Texts, int Threads, int 
         }
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
-        var model = Value("--model") ?? throw new ArgumentException("--model <sentence-transformers folder> is required.");
+        var model = Value("--model") ?? BenchModel.ForgedMiniLm();
         return new BenchArguments(model, Number("--texts", 2000), Number("--threads", 0), Number("--max-batch-tokens", 8192),
             Number("--fixed-batch", 32), Number("--callers", 16), Number("--calls-per-caller", 8));
     }

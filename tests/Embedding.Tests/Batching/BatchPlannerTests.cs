@@ -42,16 +42,26 @@ public class BatchPlannerTests
     }
 
     [Fact]
-    public void Batches_are_filled_greedily_so_the_next_text_would_not_fit()
+    public void Batches_are_filled_greedily_until_the_next_text_would_not_fit_or_would_be_mostly_padding()
     {
         var lengths = RandomLengths(1000, 11);
         var plan = BatchPlanner.Plan(lengths, 2048);
 
-        foreach (var batch in plan.Batches.SkipLast(1))
+        for (var b = 0; b < plan.Batches.Count - 1; b++)
         {
-            var members = plan.Order[batch];
-            Assert.True((members.Length + 1) * members.Max(i => lengths[i]) > 2048);
+            var members = plan.Order[plan.Batches[b]];
+            var longest = members.Max(i => lengths[i]);
+            var next = lengths[plan.Order[plan.Batches[b + 1]][0]];
+            Assert.True((members.Length + 1) * longest > 2048 || next < BatchPlanner.MinLengthRatio * longest);
         }
+    }
+
+    [Fact]
+    public void A_much_shorter_text_is_not_padded_to_a_long_one()
+    {
+        var plan = BatchPlanner.Plan([300, 20, 290, 25], 100_000);
+
+        Assert.Equal([[0, 2], [3, 1]], plan.Batches.Select(b => plan.Order[b]));
     }
 
     [Fact]
