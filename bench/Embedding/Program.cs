@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Rag.Embedding;
+using Rag.Embedding.Batching;
+using Rag.Embedding.Bench;
+
+// Usage: dotnet run -c Release --project bench/Embedding -- [--model <sentence-transformers folder>] [--texts 2000] [--threads 0]
+// Without --model it forges a minilm-l6-shaped encoder (random weights, real tensor sizes) once and reuses it.
+// The machine may be shared: every comparison interleaves its two sides in small slices, so a change in load
+// hits both sides alike instead of whichever ran second.
+var arguments = BenchArguments.Parse(args);
+var options = new EmbeddingOptions { ModelPath = arguments.Model, IntraOpThreads = arguments.Threads, MaxBatchTokens = arguments.MaxBatchTokens };
+using var generator = OnnxEmbeddingGenerator.Load(options);
+var model = (EmbeddingModel)generator.GetService(typeof(EmbeddingModel))!;
+var texts = BenchTexts.Generate(Path.Combine(arguments.Model, "vocab.txt"), arguments.Texts, 10, 300, seed: 42);
+var tokenizing = Stopwatch.StartNew();
+var encoded = texts.Select(model.Encode).ToArray();
+var tokenizeSeconds = tokenizing.Elapsed.TotalSeconds;
+var tokens = encoded.Sum(e => e.Length);
+var plan = BatchPlanner.Plan([.. encoded.Select(e => e.Length)], options.MaxBatchTokens);
+var sortedBatches = plan.Batches.Select(b => plan.Order[b]).ToArray();
+var fixedBatches = Enumerable.Range(0, (encoded.Length + arguments.FixedBatch - 1) / arguments.FixedBatch)
+    .Select(b => Enumerable.Range(b * arguments.FixedBatch, Math.Min(arguments.FixedBatch, encoded.Length - b * arguments.FixedBatch)).ToArray())
+    .ToArray();
+using var bare = new BareRuns(model.Folder.OnnxFile, arguments.Threads, model.Signature, encoded, plan);
+
+// Warm-up on the longest texts, so both sessions' arenas have grown to the largest batch before any clock runs.
+await generator.GenerateAsync([.. plan.Order.Take(100).Select(i => texts[i])]);
+bare.WarmUp();
+
+// 1. The whole pipeline (tokenize, queue, batch, run, pool) on all texts in one call: throughput.
+var pipeline = await Timed.Async("pipeline", () => generator.GenerateAsync(texts));
+
+// 2 and 3, interleaved in slices: per sorted batch, bare InferenceSession.Run and our EmbeddingModel.Embed (order
+// alternating); after each slice of the sorted plan, the same share of fixed-size batches in input order.
+var clock = new Stopwatch();
+double bareSeconds = 0, embedSeconds = 0, fixedSeconds = 0;
+const int Slices = 20;
+for (var slice = 0; slice < Slices; slice++)
+{
+    for (var b = slice * sortedBatches.Length / Slices; b < (slice + 1) * sortedBatches.Length / Slices; b++)
+    {
+        if (b % 2 == 0)
+        {
+            bareSeconds += Time(() => bare.Run(b));
+            embedSeconds += Time(() => Embed(sortedBatches[b]));
+        }
+        else
+        {
+            embedSeconds += Time(() => Embed(sortedBatches[b]));
+            bareSeconds += Time(() => bare.Run(b));
+        }
+    }
+    for (var b = slice * fixedBatches.Length / Slices; b < (slice + 1) * fixedBatches.Length / Slices; b++)
+    {
+        fixedSeconds += Time(() => Embed(fixedBatches[b]));
+    }
+    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} slice {slice + 1}/{Slices}: bare {bareSeconds:F1} s, embed {embedSeconds:F1} s, fixed {fixedSeconds:F1} s");
+}
+
+// 4. 16 callers with one text per call, in rounds: 16 calls one after another, then 16 concurrent calls (coalesced by
+//    the queue), alternating which goes first; on texts like the corpus (10–300 tokens) and query-like ones (10–30).
+var callCount = arguments.Callers * arguments.CallsPerCaller;
+var (oneByOne, concurrent) = await Coalescing("mixed", texts[..callCount]);
+var shortTexts = BenchTexts.Generate(Path.Combine(arguments.Model, "vocab.txt"), callCount, 10, 30, seed: 7);
+var (shortOneByOne, shortConcurrent) = await Coalescing("short", shortTexts);
+
+var figures = new
+{
+    model = model.ModelId,
+    dimension = model.Dimension,
+    texts = texts.Length,
+    tokens,
+    max_batch_tokens = options.MaxBatchTokens,
+    batches = plan.Batches.Count,
+    intra_op_threads = arguments.Threads,
+    pipeline_seconds = pipeline,
+    pipeline_texts_per_second = texts.Length / pipeline,
+    pipeline_tokens_per_second = tokens / pipeline,
+    tokenize_seconds = tokenizeSeconds,
+    bare_run_seconds = bareSeconds,
+    embed_seconds = embedSeconds,
+    embed_overhead = embedSeconds / bareSeconds - 1,
+    pipeline_overhead = (embedSeconds + tokenizeSeconds) / bareSeconds - 1,
+    sorted_budget_seconds = embedSeconds,
+    fixed_batch_size = arguments.FixedBatch,
+    fixed_input_order_seconds = fixedSeconds,
+    sorted_speedup = fixedSeconds / embedSeconds,
+    callers = arguments.Callers,
+    calls = callCount,
+    one_by_one_seconds = oneByOne,
+    concurrent_seconds = concurrent,
+    coalescing_speedup = oneByOne / concurrent,
+    short_one_by_one_seconds = shortOneByOne,
+    short_concurrent_seconds = shortConcurrent,
+    short_coalescing_speedup = shortOneByOne / shortConcurrent,
+};
+Console.WriteLine(JsonSerializer.Serialize(figures));
+
+double Time(Action action)
+{
+    clock.Restart();
+    action();
+    return clock.Elapsed.TotalSeconds;
+}
+
+void Embed(int[] members)
+{
+    var batch = members.Select(i => encoded[i]).ToArray();
+    model.Embed(batch, new float[batch.Length * model.Dimension]);
+}
+
+async Task<(double OneByOne, double Concurrent)> Coalescing(string name, string[] calls)
+{
+    double sequential = 0, together = 0;
+    var rounds = calls.Length / arguments.Callers;
+    for (var round = 0; round < rounds; round++)
+    {
+        var slice = calls.AsMemory(round * arguments.Callers, arguments.Callers);
+        var oneByOneFirst = round % 2 == 0;
+        if (oneByOneFirst)
+        {
+            sequential += await OneAfterAnother(slice);
+        }
+        together += await Concurrently(slice);
+        if (!oneByOneFirst)
+        {
+            sequential += await OneAfterAnother(slice);
+        }
+    }
+    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {name}: one by one {sequential:F2} s, {arguments.Callers} callers {together:F2} s");
+    return (sequential, together);
+}
+
+async Task<double> OneAfterAnother(ReadOnlyMemory<string> calls)
+{
+    var started = Stopwatch.StartNew();
+    for (var i = 0; i < calls.Length; i++)
+    {
+        await generator.GenerateAsync([calls.Span[i]]);
+    }
+    return started.Elapsed.TotalSeconds;
+}
+
+async Task<double> Concurrently(ReadOnlyMemory<string> calls)
+{
+    var started = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, calls.Length).Select(i => Task.Run(() => generator.GenerateAsync([calls.Span[i]]))));
+    return started.Elapsed.TotalSeconds;
+}
