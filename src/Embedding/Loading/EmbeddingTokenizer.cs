@@ -1,0 +1,35 @@
+using Microsoft.ML.Tokenizers;
+using Rag.Embedding.Batching;
+
+namespace Rag.Embedding.Loading;
+
+/// <summary>
+/// The model's own tokenizer with the framing sentence-transformers applies around every text: optional
+/// lower-casing (<c>do_lower_case</c> in sentence_bert_config.json), the special tokens, and truncation that keeps
+/// the head of the text so the framed result fits the maximum sequence length (Hugging Face's <c>truncation=True</c>).
+/// </summary>
+public abstract class EmbeddingTokenizer
+{
+    private readonly bool _lowerCase;
+
+    protected EmbeddingTokenizer(bool lowerCase) => _lowerCase = lowerCase;
+
+    /// <summary>The tokenizer as callers see it, e.g. to count chunk sizes in the model's tokens.</summary>
+    public abstract Tokenizer Tokenizer { get; }
+
+    /// <summary>Id written into padded positions: they are masked out, but must still be a valid id.</summary>
+    public abstract int PadId { get; }
+
+    /// <summary>Tokens framed and cut to at most <paramref name="maxLength"/>.</summary>
+    public EncodedText Encode(string text, int maxLength) => EncodeFramed(Cased(text), maxLength);
+
+    /// <summary>Special tokens added around every text (2 for BERT's <c>[CLS] … [SEP]</c>).</summary>
+    public abstract int SpecialTokenCount { get; }
+
+    /// <summary>Tokens the model sees for <paramref name="text"/> before truncation, special tokens included.</summary>
+    public int CountTokens(string text) => Tokenizer.CountTokens(Cased(text)) + SpecialTokenCount;
+
+    protected abstract EncodedText EncodeFramed(string text, int maxLength);
+
+    private string Cased(string text) => _lowerCase ? text.ToLowerInvariant() : text;
+}
