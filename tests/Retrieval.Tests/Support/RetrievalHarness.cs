@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
 using Rag.Retrieval.Answering;
 using Rag.Retrieval.Chunking;
 using Rag.Retrieval.Ingestion;
@@ -12,7 +13,8 @@ namespace Rag.Retrieval.Tests.Support;
 /// <summary>The retrieval components wired by hand over one test database, with a given embedder and chat client.</summary>
 public sealed class RetrievalHarness
 {
-    public RetrievalHarness(RetrievalDatabase database, IEmbeddingGenerator<string, Embedding<float>> generator, IChatClient? chat = null, RetrievalOptions? settings = null)
+    public RetrievalHarness(
+        RetrievalDatabase database, IEmbeddingGenerator<string, Embedding<float>> generator, IChatClient? chat = null, RetrievalOptions? settings = null, Tokenizer? embeddingTokenizer = null)
     {
         Settings = settings ?? new RetrievalOptions { ChunkMaxTokens = 64, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, MinRelevance = 0.1 };
         var options = Options.Create(Settings);
@@ -20,7 +22,7 @@ public sealed class RetrievalHarness
         Embedder = new Embedder(generator, Settings.EmbeddingBatchSize);
         Store = new DocumentStore(database.DataSource);
         Search = new ChunkSearch(database.DataSource, Store, Embedder, options);
-        Pipeline = new IngestionPipeline(new Chunker(TestTokenizer.Instance, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
+        Pipeline = new IngestionPipeline(new Chunker(embeddingTokenizer ?? TestTokenizer.Instance, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
         Jobs = new IngestionJobs(database.DataSource);
         Answerer = new Answerer(Search, chat ?? new ScriptedChatClient("unused"), TestTokenizer.Instance, options);
     }
