@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Rag.Retrieval.Storage;
@@ -10,9 +11,10 @@ namespace Rag.Retrieval.Ingestion;
 /// (never the same row twice at once) and hold a lease; a job whose lease expired because its worker
 /// died is claimable again. Each claim bumps <c>attempts</c>, which fences out a worker that lost its lease.
 /// </summary>
-public sealed class IngestionJobs(NpgsqlDataSource dataSource)
+public sealed class IngestionJobs(NpgsqlDataSource dataSource, IOptions<RetrievalOptions> options)
 {
-    public async Task<Guid> EnqueueAsync(IngestRequest request, string collection, CancellationToken cancellationToken = default)
+    /// <summary>Queues the upload (kept in the database until processed) and returns the job id to poll.</summary>
+    public async Task<Guid> EnqueueAsync(IngestRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = Guid.CreateVersion7();
@@ -22,7 +24,7 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
             VALUES (@id, @collection, @file, @external, @tags::jsonb, @content)
             """);
         command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("collection", collection);
+        command.Parameters.AddWithValue("collection", request.Collection ?? options.Value.DefaultCollection);
         command.Parameters.AddWithValue("file", request.FileName);
         command.Parameters.Add(new NpgsqlParameter<string?>("external", NpgsqlDbType.Text) { TypedValue = request.ExternalId });
         command.Parameters.AddWithValue("tags", TagsJson.Write(request.Tags));
