@@ -154,14 +154,20 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
         return command;
     }
 
-    private static string VectorSql(string filter) =>
+    /// <summary>The index-served part of every search: the collection's nearest chunks passing the filter.</summary>
+    private static string NearestSql(string filter) =>
         $"""
-        WITH nearest AS MATERIALIZED (
+        nearest AS MATERIALIZED (
             SELECT c.id, c.embedding <=> @query AS distance
             FROM chunks c
             WHERE c.collection_id = @collection AND {filter}
             ORDER BY c.embedding <=> @query
             LIMIT @candidates)
+        """;
+
+    private static string VectorSql(string filter) =>
+        $"""
+        WITH {NearestSql(filter)}
         SELECT {HitColumns}, 1 - n.distance AS score, 1 - n.distance AS relevance
         FROM nearest n
         JOIN chunks c ON c.id = n.id
@@ -185,12 +191,7 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
     // Each ranking contributes 1 / (k + rank); a chunk found by both rises above one found by either.
     private static string HybridSql(string filter, bool matchAnyTerm) =>
         $"""
-        WITH nearest AS MATERIALIZED (
-            SELECT c.id, c.embedding <=> @query AS distance
-            FROM chunks c
-            WHERE c.collection_id = @collection AND {filter}
-            ORDER BY c.embedding <=> @query
-            LIMIT @candidates),
+        WITH {NearestSql(filter)},
         vector_ranks AS (
             SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
             FROM nearest WHERE 1 - distance >= @min),
