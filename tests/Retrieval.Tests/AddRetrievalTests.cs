@@ -46,7 +46,7 @@ public sealed class AddRetrievalTests
         }
 
         var jobs = provider.GetRequiredService<IngestionJobs>();
-        var id = await jobs.EnqueueAsync(new IngestRequest("notes.md", Encoding.UTF8.GetBytes("# Notes\n\nThe backup runs nightly at two.")));
+        var id = await jobs.EnqueueAsync(new IngestRequest("notes.md", Encoding.UTF8.GetBytes("# Notes\n\nThe backup runs nightly at two.")), "default");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((await jobs.GetAsync(id))!.Status is IngestionJobStatus.Pending or IngestionJobStatus.Processing && DateTime.UtcNow < deadline)
         {

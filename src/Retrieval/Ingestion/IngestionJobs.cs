@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Rag.Retrieval.Storage;
@@ -11,10 +10,13 @@ namespace Rag.Retrieval.Ingestion;
 /// (never the same row twice at once) and hold a lease; a job whose lease expired because its worker
 /// died is claimable again. Each claim bumps <c>attempts</c>, which fences out a worker that lost its lease.
 /// </summary>
-public sealed class IngestionJobs(NpgsqlDataSource dataSource, IOptions<RetrievalOptions> options)
+public sealed class IngestionJobs(NpgsqlDataSource dataSource)
 {
-    /// <summary>Queues the upload (kept in the database until processed) and returns the job id to poll.</summary>
-    public async Task<Guid> EnqueueAsync(IngestRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues the upload for <paramref name="collection"/> (the content is kept in the database until
+    /// processed) and returns the job id to poll.
+    /// </summary>
+    public async Task<Guid> EnqueueAsync(IngestRequest request, string collection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = Guid.CreateVersion7();
@@ -24,7 +26,7 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource, IOptions<Retrieva
             VALUES (@id, @collection, @file, @external, @tags::jsonb, @content)
             """);
         command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("collection", request.Collection ?? options.Value.DefaultCollection);
+        command.Parameters.AddWithValue("collection", collection);
         command.Parameters.AddWithValue("file", request.FileName);
         command.Parameters.Add(new NpgsqlParameter<string?>("external", NpgsqlDbType.Text) { TypedValue = request.ExternalId });
         command.Parameters.AddWithValue("tags", TagsJson.Write(request.Tags));

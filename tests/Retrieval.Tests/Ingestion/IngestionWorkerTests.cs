@@ -13,7 +13,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     public async Task A_queued_job_completes_with_its_document_and_step_timings()
     {
         var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
-        var id = await harness.Jobs.EnqueueAsync(Text("notes.md", "# Notes\n\nSome notes about lemons and limes."));
+        var id = await harness.Jobs.EnqueueAsync(Text("notes.md", "# Notes\n\nSome notes about lemons and limes."), "default");
         Assert.Equal(IngestionJobStatus.Pending, (await harness.Jobs.GetAsync(id))!.Status);
 
         Assert.Equal(id, await harness.NewWorker().ProcessNextAsync());
@@ -35,7 +35,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
         var queued = new List<Guid>();
         for (var i = 0; i < 24; i++)
         {
-            queued.Add(await harness.Jobs.EnqueueAsync(Text($"doc{i}.txt", $"Document {i} talks about topic {i} at length.")));
+            queued.Add(await harness.Jobs.EnqueueAsync(Text($"doc{i}.txt", $"Document {i} talks about topic {i} at length."), "default"));
         }
         var processed = new ConcurrentBag<(int Worker, Guid Job)>();
 
@@ -59,7 +59,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     public async Task A_job_whose_worker_died_is_picked_up_again_after_its_lease()
     {
         var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
-        var id = await harness.Jobs.EnqueueAsync(Text("orphan.txt", "A job whose first worker crashed."));
+        var id = await harness.Jobs.EnqueueAsync(Text("orphan.txt", "A job whose first worker crashed."), "default");
         // A worker claims it with a short lease and then dies without finishing.
         var dead = await harness.Jobs.ClaimAsync("dead-worker", TimeSpan.FromMilliseconds(300), maxAttempts: 3);
         Assert.Equal(id, dead!.Id);
@@ -79,7 +79,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     public async Task An_unreadable_file_fails_the_job_with_the_error()
     {
         var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
-        var id = await harness.Jobs.EnqueueAsync(new IngestRequest("scan.pdf", Encoding.UTF8.GetBytes("not really a pdf")));
+        var id = await harness.Jobs.EnqueueAsync(new IngestRequest("scan.pdf", Encoding.UTF8.GetBytes("not really a pdf")), "default");
 
         await harness.NewWorker().ProcessNextAsync();
 
@@ -93,7 +93,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     public async Task A_transient_failure_is_retried_until_it_succeeds()
     {
         var failing = new RetrievalHarness(Database, new FailingEmbeddingGenerator(succeedingCalls: 0));
-        var id = await failing.Jobs.EnqueueAsync(Text("retry.txt", "Retry me please."));
+        var id = await failing.Jobs.EnqueueAsync(Text("retry.txt", "Retry me please."), "default");
 
         await failing.NewWorker().ProcessNextAsync();
         var afterFailure = (await failing.Jobs.GetAsync(id))!;

@@ -23,7 +23,7 @@ public sealed class RetrievalHarness
         Store = new DocumentStore(database.DataSource);
         Search = new ChunkSearch(database.DataSource, Store, Embedder, options);
         Pipeline = new IngestionPipeline(new Chunker(embeddingTokenizer ?? TestTokenizer.Instance, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
-        Jobs = new IngestionJobs(database.DataSource, options);
+        Jobs = new IngestionJobs(database.DataSource);
         Answerer = new Answerer(Search, chat ?? new ScriptedChatClient("unused"), TestTokenizer.Instance, options);
     }
 
