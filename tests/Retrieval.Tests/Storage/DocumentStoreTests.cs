@@ -28,6 +28,18 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     }
 
     [Fact]
+    public async Task An_unreadable_upload_leaves_no_trace()
+    {
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+
+        await Assert.ThrowsAsync<Rag.Retrieval.Extraction.UnsupportedDocumentException>(() => harness.Pipeline.IngestAsync(
+            new IngestRequest("image.bin", new byte[] { 1, 0, 2, 0, 3 }) { Collection = "fresh" }));
+
+        Assert.Equal(0, await RowsAsync("collections"));
+        Assert.Equal(0, await RowsAsync("documents"));
+    }
+
+    [Fact]
     public async Task A_failed_replacement_keeps_the_previous_version()
     {
         var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
