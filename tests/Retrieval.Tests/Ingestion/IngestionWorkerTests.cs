@@ -76,6 +76,32 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     }
 
     [Fact]
+    public async Task A_worker_stopped_mid_job_hands_it_back_at_once()
+    {
+        using var stopping = new CancellationTokenSource();
+        var slow = new RetrievalHarness(Database, new BlockingEmbeddingGenerator(stopping));
+        var id = await slow.Jobs.EnqueueAsync(Text("slow.txt", "Embedding this takes until shutdown."), "default");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.NewWorker().ProcessNextAsync(stopping.Token));
+
+        var job = (await slow.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Pending, job.Status);
+        Assert.Equal(id, await new RetrievalHarness(Database, new LexicalEmbeddingGenerator()).NewWorker().ProcessNextAsync());
+    }
+
+    /// <summary>Signals shutdown from inside the embedding call, then waits to be cancelled.</summary>
+    private sealed class BlockingEmbeddingGenerator(CancellationTokenSource stopping) : LexicalEmbeddingGenerator
+    {
+        public override async Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await stopping.CancelAsync();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    [Fact]
     public async Task An_unreadable_file_fails_the_job_with_the_error()
     {
         var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
