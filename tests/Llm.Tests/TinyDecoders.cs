@@ -14,7 +14,7 @@ internal static class TinyDecoders
 {
     private static readonly Lazy<DecoderReference> SharedReference = new(() => DecoderReference.For(new DecoderOptions()));
 
-    public static string Folder(string layout) => ForgedModels.Decoder(layout == "gqa" ? DecoderLayout.Gqa : DecoderLayout.Optimum);
+    public static string Folder(string layout) => ForgedModels.Decoder(layout == "gqa" ? Rag.ModelForge.Decoder.DecoderLayout.Gqa : Rag.ModelForge.Decoder.DecoderLayout.Optimum);
 
     /// <summary>The managed forward pass over the same weights (identical for both layouts).</summary>
     public static DecoderReference Reference => SharedReference.Value;
