@@ -116,4 +116,19 @@ public class DecoderSessionTests
 
         Assert.Equal(copies * l.NumLayers * 2L * 100 * l.BytesPerPosition, state.Cache.Bytes);
     }
+
+    [Fact]
+    public void Weights_in_external_data_load_beside_the_graph()
+    {
+        var folder = Rag.TestSupport.ForgedModels.Decoder(new Rag.ModelForge.Decoder.DecoderOptions(ForceExternalData: true));
+        Assert.True(File.Exists(Path.Combine(folder, "onnx", "model.onnx_data")));
+        using var session = DecoderSession.Load(Rag.Llm.Loading.ModelFolder.Open(folder), ExecutionPlan.From("cpu", 0));
+        int[] prompt = [9, 8, 7];
+        using var state = session.CreateState(4);
+        var logits = new float[session.VocabSize];
+
+        session.Run(state, prompt, logits);
+
+        Assert.Equal(TinyDecoders.Reference.Greedy([9, 8, 7], 1)[0], Array.IndexOf(logits, logits.Max()));
+    }
 }
