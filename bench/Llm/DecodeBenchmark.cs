@@ -23,7 +23,7 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         using var gate = new RequestGate(1, 0);
         var generator = new Generator(session, tokenizer, [], 4096, gate, metrics);
         int[] prefillLengths = quick ? [128, 512] : [128, 512, 2048];
-        int[] decodeContexts = quick ? [64, 512] : [64, 512, 2048];
+        int[] decodeContexts = quick ? [64, 512] : [64, 512, 1024, 2048];
         int[] recomputeContexts = quick ? [64, 512, 1024] : [64, 512, 1024, 2048];
 
         Warm(generator, session.VocabSize);

@@ -13,6 +13,7 @@ public sealed class GenerationStats
     public TimeSpan PrefillDuration { get; internal set; }
     /// <summary>From the first sampled token to the last.</summary>
     public TimeSpan DecodeDuration { get; internal set; }
+    /// <summary>Most KV-cache bytes the request held at once.</summary>
     public long KvCacheBytes { get; internal set; }
     public FinishReason? FinishReason { get; internal set; }
 

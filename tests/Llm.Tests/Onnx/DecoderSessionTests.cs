@@ -30,7 +30,8 @@ public class DecoderSessionTests
         var vocab = session.VocabSize;
         var tokens = new List<int> { 5, 17, 42, 99, 7, 300, 12 };
         const int steps = 70;
-        using var cached = session.CreateState(tokens.Count + steps);
+        // A small start makes the concat cache grow (double) several times along the way.
+        using var cached = session.CreateState(tokens.Count + steps, initialCapacity: 8);
         var logits = new float[vocab];
         var fresh = new float[vocab];
         session.Run(cached, tokens.ToArray(), logits);
@@ -103,6 +104,26 @@ public class DecoderSessionTests
         session.Run(state, [1, 2, 3], logits);
 
         Assert.Throws<InvalidOperationException>(() => session.Run(state, [4], logits));
+    }
+
+    [Fact]
+    public void A_concat_cache_grows_by_doubling_up_to_its_capacity()
+    {
+        using var session = TinyDecoders.Load("optimum");
+        using var state = session.CreateState(capacity: 20, initialCapacity: 4);
+        var perPosition = 2L * session.Layout.NumLayers * session.Layout.BytesPerPosition;
+        var logits = new float[session.VocabSize];
+
+        session.Run(state, [1, 2, 3], logits);
+        Assert.Equal(2 * 4 * perPosition, state.Cache.Bytes);
+        session.Run(state, [4], logits);
+        session.Run(state, [5], logits);
+        Assert.Equal((8 + 4) * perPosition, state.Cache.Bytes);
+        for (var t = 6; t <= 20; t++)
+        {
+            session.Run(state, [t], logits);
+        }
+        Assert.Equal((20 + 20) * perPosition, state.Cache.Bytes);
     }
 
     [Theory]
