@@ -50,15 +50,17 @@ internal sealed class BareDecodeStep : IDisposable
         _session.RunWithBinding(_runOptions, _binding);
     }
 
-    /// <summary>Mean time of <paramref name="steps"/> back-to-back runs.</summary>
-    public double Milliseconds(int steps)
+    /// <summary>Times of <paramref name="steps"/> back-to-back runs.</summary>
+    public IEnumerable<double> StepMilliseconds(int steps)
     {
-        var clock = Stopwatch.StartNew();
+        var times = new double[steps];
         for (var i = 0; i < steps; i++)
         {
+            var start = Stopwatch.GetTimestamp();
             _session.RunWithBinding(_runOptions, _binding);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        return clock.Elapsed.TotalMilliseconds / steps;
+        return times;
     }
 
     private OrtValue Tensor<T>(T[] data, params long[] shape) where T : unmanaged

@@ -45,16 +45,18 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         var cached = new Dictionary<int, double>();
         foreach (var context in decodeContexts)
         {
-            // Engine and bare runs alternate so both see the same background load; the best of each counts.
+            // Engine and bare runs alternate so both see the same background load; medians of single steps
+            // keep a busy machine's stalls out of both.
             using var bareStep = new BareDecodeStep(session, context + (_steps / 2));
-            var engine = double.MaxValue;
-            var bare = double.MaxValue;
+            var engineSteps = new List<double>();
+            var bareSteps = new List<double>();
             for (var r = 0; r < _repeats; r++)
             {
-                var stats = Generate(generator, context, _steps + 1, session.VocabSize);
-                engine = Math.Min(engine, stats.DecodeDuration.TotalMilliseconds / (stats.CompletionTokens - 1));
-                bare = Math.Min(bare, bareStep.Milliseconds(_steps));
+                engineSteps.AddRange(EngineSteps(generator, context, _steps + 1, session.VocabSize));
+                bareSteps.AddRange(bareStep.StepMilliseconds(_steps));
             }
+            var engine = Median(engineSteps);
+            var bare = Median(bareSteps);
             cached[context] = engine;
             figures[$"decode_ms_per_token_cached_{context}"] = Round(engine);
             figures[$"bare_run_ms_{context}"] = Round(bare);
@@ -102,6 +104,38 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
             }
         }).GetAwaiter().GetResult();
         return stats;
+    }
+
+    /// <summary>Per-token times of one generation as its consumer sees them: the interval between deltas over
+    /// the tokens it covered (the first delta, which follows the prefill, starts the clock).</summary>
+    private static List<double> EngineSteps(Generator generator, int promptTokens, int newTokens, int vocab)
+    {
+        var random = new Random(promptTokens);
+        var prompt = Enumerable.Range(0, promptTokens).Select(_ => random.Next(vocab)).ToArray();
+        var stats = new GenerationStats();
+        var samples = new List<double>();
+        Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var last = -1.0;
+            var lastTokens = 0;
+            await foreach (var _ in generator.GenerateAsync(prompt, new GenerationOptions { MaxNewTokens = newTokens }, stats))
+            {
+                var now = clock.Elapsed.TotalMilliseconds;
+                if (last >= 0 && stats.CompletionTokens > lastTokens)
+                {
+                    samples.Add((now - last) / (stats.CompletionTokens - lastTokens));
+                }
+                (last, lastTokens) = (now, stats.CompletionTokens);
+            }
+        }).GetAwaiter().GetResult();
+        return samples;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
     }
 
     private GenerationStats Best(Func<GenerationStats> run, Func<GenerationStats, TimeSpan> key) =>
