@@ -106,30 +106,12 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         return stats;
     }
 
-    /// <summary>Per-token times of one generation as its consumer sees them: the interval between deltas over
-    /// the tokens it covered (the first delta, which follows the prefill, starts the clock).</summary>
-    private static List<double> EngineSteps(Generator generator, int promptTokens, int newTokens, int vocab)
+    /// <summary>Per-step times of one generation: the intervals between consecutive sampled tokens, each one
+    /// decode Run plus the sampling, detokenizing and stop checks around it.</summary>
+    private static IEnumerable<double> EngineSteps(Generator generator, int promptTokens, int newTokens, int vocab)
     {
-        var random = new Random(promptTokens);
-        var prompt = Enumerable.Range(0, promptTokens).Select(_ => random.Next(vocab)).ToArray();
-        var stats = new GenerationStats();
-        var samples = new List<double>();
-        Task.Run(async () =>
-        {
-            var clock = Stopwatch.StartNew();
-            var last = -1.0;
-            var lastTokens = 0;
-            await foreach (var _ in generator.GenerateAsync(prompt, new GenerationOptions { MaxNewTokens = newTokens }, stats))
-            {
-                var now = clock.Elapsed.TotalMilliseconds;
-                if (last >= 0 && stats.CompletionTokens > lastTokens)
-                {
-                    samples.Add((now - last) / (stats.CompletionTokens - lastTokens));
-                }
-                (last, lastTokens) = (now, stats.CompletionTokens);
-            }
-        }).GetAwaiter().GetResult();
-        return samples;
+        var times = Generate(generator, promptTokens, newTokens, vocab).TokenTimes;
+        return Enumerable.Range(1, times.Count - 1).Select(i => (times[i] - times[i - 1]).TotalMilliseconds);
     }
 
     private static double Median(List<double> values)

@@ -22,6 +22,12 @@ public sealed class GenerationStats
 
     internal List<int> Tokens { get; } = [];
 
+    /// <summary>When each sampled token was picked, from the request's start: their differences are the
+    /// inter-token latencies.</summary>
+    public IReadOnlyList<TimeSpan> TokenTimes => SampledAt;
+
+    internal List<TimeSpan> SampledAt { get; } = [];
+
     public double PrefillTokensPerSecond => Rate(PromptTokens, PrefillDuration);
 
     /// <summary>Tokens after the first (which the prefill produced) over the time spent decoding them.</summary>

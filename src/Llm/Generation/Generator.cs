@@ -96,12 +96,14 @@ public sealed class Generator(
             while (true)
             {
                 var token = sampler.Sample(logits, options.Sampling, history, random);
+                var sampledAt = clock.Elapsed;
+                stats.SampledAt.Add(sampledAt);
                 if (stats.CompletionTokens == 0)
                 {
-                    firstToken = clock.Elapsed;
+                    firstToken = sampledAt;
                     stats.TimeToFirstToken = firstToken;
                 }
-                stats.DecodeDuration = clock.Elapsed - firstToken;
+                stats.DecodeDuration = sampledAt - firstToken;
                 if (stopCondition.IsEndOfSequence(token))
                 {
                     stats.FinishReason = FinishReason.EndOfSequence;
