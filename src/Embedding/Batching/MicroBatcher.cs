@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Threading.Channels;
+
+namespace Rag.Embedding.Batching;
+
+/// <summary>
+/// Runs every embedding request through one worker that merges what is waiting — single texts from many callers
+/// or one caller's thousands — into length-sorted batches within the token budget. While less than a budget's
+/// worth is waiting, the worker waits up to <c>maxWait</c> for more callers before it runs.
+/// Owns its worker; the model stays owned by whoever passed it in.
+/// </summary>
+public sealed class MicroBatcher : IAsyncDisposable
+{
+    private readonly EmbeddingModel _model;
+    private readonly int _maxBatchTokens;
+    private readonly TimeSpan _maxWait;
+    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _worker;
+
+    public MicroBatcher(EmbeddingModel model, int maxBatchTokens, TimeSpan maxWait)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchTokens, 1);
+        _model = model;
+        _maxBatchTokens = maxBatchTokens;
+        _maxWait = maxWait;
+        _worker = Task.Run(RunAsync);
+    }
+
+    /// <summary>Vectors for <paramref name="texts"/>, in the same order.</summary>
+    public Task<float[][]> EmbedAsync(EncodedText[] texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Length == 0)
+        {
+            return Task.FromResult(Array.Empty<float[]>());
+        }
+        var request = new Request(texts, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_requests.Writer.TryWrite(request), this);
+        return request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var pending = new List<Request>();
+        var reader = _requests.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            var tokens = Drain(reader, pending, 0);
+            if (tokens < _maxBatchTokens && _maxWait > TimeSpan.Zero)
+            {
+                using var window = new CancellationTokenSource(_maxWait);
+                while (tokens < _maxBatchTokens && await MoreArrived(reader, window.Token))
+                {
+                    tokens = Drain(reader, pending, tokens);
+                }
+            }
+            Run(pending);
+            pending.Clear();
+        }
+    }
+
+    private static async ValueTask<bool> MoreArrived(ChannelReader<Request> reader, CancellationToken window)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(window);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static int Drain(ChannelReader<Request> reader, List<Request> pending, int tokens)
+    {
+        while (reader.TryRead(out var request))
+        {
+            if (request.Cancellation.IsCancellationRequested)
+            {
+                request.Completion.TrySetCanceled(request.Cancellation);
+                continue;
+            }
+            pending.Add(request);
+            foreach (var text in request.Texts)
+            {
+                tokens += text.Length;
+            }
+        }
+        return tokens;
+    }
+
+    private void Run(List<Request> pending)
+    {
+        var total = 0;
+        foreach (var request in pending)
+        {
+            total += request.Texts.Length;
+        }
+        var texts = ArrayPool<EncodedText>.Shared.Rent(total);
+        var lengths = ArrayPool<int>.Shared.Rent(total);
+        var owners = ArrayPool<(Request Request, int Index)>.Shared.Rent(total);
+        try
+        {
+            var n = 0;
+            foreach (var request in pending)
+            {
+                for (var i = 0; i < request.Texts.Length; i++, n++)
+                {
+                    texts[n] = request.Texts[i];
+                    lengths[n] = request.Texts[i].Length;
+                    owners[n] = (request, i);
+                }
+            }
+            var plan = BatchPlanner.Plan(lengths.AsSpan(0, total), _maxBatchTokens);
+            foreach (var batch in plan.Batches)
+            {
+                RunBatch(plan.Order.AsSpan(batch), texts, owners);
+            }
+            foreach (var request in pending)
+            {
+                request.Completion.TrySetResult(request.Vectors);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var request in pending)
+            {
+                request.Completion.TrySetException(e);
+            }
+        }
+        finally
+        {
+            ArrayPool<EncodedText>.Shared.Return(texts, clearArray: true);
+            ArrayPool<int>.Shared.Return(lengths);
+            ArrayPool<(Request, int)>.Shared.Return(owners, clearArray: true);
+        }
+    }
+
+    private void RunBatch(ReadOnlySpan<int> members, EncodedText[] texts, (Request Request, int Index)[] owners)
+    {
+        var dimension = _model.Dimension;
+        var batch = ArrayPool<EncodedText>.Shared.Rent(members.Length);
+        var vectors = ArrayPool<float>.Shared.Rent(members.Length * dimension);
+        try
+        {
+            for (var i = 0; i < members.Length; i++)
+            {
+                batch[i] = texts[members[i]];
+            }
+            _model.Embed(batch.AsSpan(0, members.Length), vectors.AsSpan(0, members.Length * dimension));
+            for (var i = 0; i < members.Length; i++)
+            {
+                var (request, index) = owners[members[i]];
+                request.Vectors[index] = vectors.AsSpan(i * dimension, dimension).ToArray();
+            }
+        }
+        finally
+        {
+            ArrayPool<EncodedText>.Shared.Return(batch, clearArray: true);
+            ArrayPool<float>.Shared.Return(vectors);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _requests.Writer.TryComplete();
+        await _worker;
+    }
+
+    private sealed class Request(EncodedText[] texts, CancellationToken cancellation)
+    {
+        public EncodedText[] Texts { get; } = texts;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        public float[][] Vectors { get; } = new float[texts.Length][];
+
+        public TaskCompletionSource<float[][]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

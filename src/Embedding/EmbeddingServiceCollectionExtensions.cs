@@ -1,0 +1,26 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Rag.Embedding;
+
+public static class EmbeddingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="EmbeddingOptions"/> from the <c>Embedding</c> section of <paramref name="configuration"/> (validated at start-up) and registers
+    /// one <see cref="OnnxEmbeddingGenerator"/>, also as <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>.
+    /// The model loads on first use; the container disposes it.
+    /// </summary>
+    public static IServiceCollection AddEmbedding(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<EmbeddingOptions>()
+            .Bind(configuration.GetSection("Embedding"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => OnnxEmbeddingGenerator.Load(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value));
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<OnnxEmbeddingGenerator>());
+        return services;
+    }
+}
