@@ -45,6 +45,9 @@ CREATE TABLE chunks (
     page          integer,
     section_path  text[]  NOT NULL DEFAULT '{}',
     metadata      jsonb   NOT NULL DEFAULT '{}'::jsonb,
+    -- A copy of the document's tags: a tag filter then stays a filter on the chunks scan, which
+    -- is what lets the HNSW index scan (with iterative scan) serve filtered queries.
+    tags          jsonb   NOT NULL DEFAULT '{}'::jsonb,
     embedding     vector(${embedding_dimension}) NOT NULL,
     text_search   tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
     UNIQUE (document_id, ordinal)
@@ -52,3 +55,4 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding vector_cosine_ops);
 CREATE INDEX chunks_text_search ON chunks USING gin (text_search);
 CREATE INDEX chunks_collection ON chunks (collection_id);
+CREATE INDEX chunks_tags ON chunks USING gin (tags jsonb_path_ops);

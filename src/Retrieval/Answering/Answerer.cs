@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
+using Rag.Retrieval.Search;
+
+namespace Rag.Retrieval.Answering;
+
+/// <summary>
+/// Answers a question from a collection: retrieve, build the grounded prompt, stream the LLM's
+/// answer, map the [n] it cites back to chunks. With nothing relevant retrieved it abstains
+/// without calling the LLM.
+/// </summary>
+public sealed class Answerer(
+    ChunkSearch search,
+    IChatClient chatClient,
+    [FromKeyedServices(RetrievalServiceKeys.ChatTokenizer)] Tokenizer chatTokenizer,
+    IOptions<RetrievalOptions> options)
+{
+    public const string NothingFound = "I could not find anything relevant to this question in the documents.";
+
+    public async Task<Answer> AskAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in AskStreamingAsync(request, cancellationToken))
+        {
+            if (update is AnswerCompletedUpdate completed)
+            {
+                return completed.Answer;
+            }
+        }
+        throw new InvalidOperationException("The answer stream ended without a final record.");
+    }
+
+    public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(SearchRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var retrieved = await search.SearchAsync(request, cancellationToken);
+        var settings = options.Value;
+        var (messages, sources) = AnswerPrompt.Build(request.Query, retrieved.Hits, chatTokenizer, settings.ChatContextTokens, settings.AnswerMaxTokens);
+        yield return new AnswerSourcesUpdate(sources);
+
+        if (!sources.Any(s => s.Number is not null))
+        {
+            var timings = new AnswerTimings(retrieved.EmbedTime.TotalMilliseconds, retrieved.SearchTime.TotalMilliseconds, null, null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            yield return new AnswerDeltaUpdate(NothingFound);
+            yield return new AnswerCompletedUpdate(new Answer(NothingFound, [], sources, null, timings, Abstained: true));
+            yield break;
+        }
+
+        var text = new StringBuilder();
+        UsageDetails? usage = null;
+        var chatStarted = Stopwatch.GetTimestamp();
+        long firstToken = 0;
+        var chatOptions = new ChatOptions { MaxOutputTokens = settings.AnswerMaxTokens, Temperature = 0 };
+        await foreach (var update in chatClient.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+        {
+            foreach (var content in update.Contents)
+            {
+                if (content is UsageContent usageContent)
+                {
+                    usage = usageContent.Details;
+                }
+            }
+            var delta = update.Text;
+            if (string.IsNullOrEmpty(delta))
+            {
+                continue;
+            }
+            if (firstToken == 0)
+            {
+                firstToken = Stopwatch.GetTimestamp();
+            }
+            text.Append(delta);
+            yield return new AnswerDeltaUpdate(delta);
+        }
+        var finished = Stopwatch.GetTimestamp();
+
+        var answerText = text.ToString();
+        var outputTokens = usage?.OutputTokenCount ?? chatTokenizer.CountTokens(answerText);
+        var decodeSeconds = firstToken == 0 ? 0 : Stopwatch.GetElapsedTime(firstToken, finished).TotalSeconds;
+        var answerTimings = new AnswerTimings(
+            retrieved.EmbedTime.TotalMilliseconds,
+            retrieved.SearchTime.TotalMilliseconds,
+            firstToken == 0 ? null : Stopwatch.GetElapsedTime(chatStarted, firstToken).TotalMilliseconds,
+            outputTokens > 1 && decodeSeconds > 0 ? (outputTokens - 1) / decodeSeconds : null,
+            Stopwatch.GetElapsedTime(started, finished).TotalMilliseconds);
+        var answer = new Answer(answerText, Cite(answerText, sources), sources, usage, answerTimings, Abstained: false);
+        yield return new AnswerCompletedUpdate(answer);
+    }
+
+    private static List<Citation> Cite(string answer, IReadOnlyList<AnswerSource> sources)
+    {
+        var citations = new List<Citation>();
+        foreach (var number in CitationParser.Parse(answer))
+        {
+            // A number the prompt never offered is a hallucinated citation; it maps to nothing.
+            if (sources.FirstOrDefault(s => s.Number == number)?.Hit is { } hit)
+            {
+                citations.Add(new Citation(number, hit.ChunkId, hit.DocumentId, hit.DocumentName, hit.Page, hit.StartOffset, hit.EndOffset, hit.SectionPath));
+            }
+        }
+        return citations;
+    }
+}

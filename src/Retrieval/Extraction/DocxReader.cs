@@ -1,0 +1,71 @@
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+
+namespace Rag.Retrieval.Extraction;
+
+/// <summary>Paragraphs of a Word document; paragraphs styled Title/Heading1–9 (or with an outline level) are headings.</summary>
+internal static class DocxReader
+{
+    public static ExtractedDocument Read(string fileName, ReadOnlyMemory<byte> content)
+    {
+        try
+        {
+            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            using var word = WordprocessingDocument.Open(stream, isEditable: false);
+            var body = word.MainDocumentPart?.Document?.Body
+                ?? throw new UnreadableDocumentException(fileName, $"'{fileName}' has no document body.");
+            var builder = new SectionBuilder();
+            foreach (var paragraph in body.Descendants<Paragraph>())
+            {
+                var text = string.Concat(paragraph.Descendants<Text>().Select(t => t.Text));
+                if (HeadingLevel(word, paragraph) is int level)
+                {
+                    builder.AppendHeading(level, text);
+                }
+                else
+                {
+                    builder.AppendParagraph(text);
+                }
+            }
+            var (extracted, sections) = builder.Build();
+            return new ExtractedDocument(extracted, SourceFormat.Docx, sections, []);
+        }
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FileFormatException)
+        {
+            throw new UnreadableDocumentException(fileName, $"'{fileName}' is not a readable Word document: {ex.Message}", ex);
+        }
+    }
+
+    private static int? HeadingLevel(WordprocessingDocument word, Paragraph paragraph)
+    {
+        var properties = paragraph.ParagraphProperties;
+        if (properties?.OutlineLevel?.Val?.Value is int outline && outline < 9)
+        {
+            return outline + 1;
+        }
+        var styleId = properties?.ParagraphStyleId?.Val?.Value;
+        if (styleId is null)
+        {
+            return null;
+        }
+        // Style ids are usually "Heading1"; documents from localized Word use the style's name instead.
+        var styleName = word.MainDocumentPart?.StyleDefinitionsPart?.Styles?.Elements<Style>()
+            .FirstOrDefault(s => s.StyleId?.Value == styleId)?.StyleName?.Val?.Value ?? styleId;
+        foreach (var candidate in new[] { styleId, styleName })
+        {
+            var normalized = candidate.Replace(" ", string.Empty, StringComparison.Ordinal);
+            if (normalized.Equals("Title", StringComparison.OrdinalIgnoreCase))
+            {
+                // Above Heading1, so the document's headings nest under its title.
+                return 0;
+            }
+            if (normalized.StartsWith("Heading", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(normalized.AsSpan("Heading".Length), out var level) && level is >= 1 and <= 9)
+            {
+                return level;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Rag.Retrieval.Extraction;
+
+public enum SourceFormat
+{
+    PlainText,
+    Markdown,
+    Html,
+    Pdf,
+    Docx,
+}

@@ -1,0 +1,19 @@
+namespace Rag.Retrieval.Ingestion;
+
+/// <summary>A file to ingest. <see cref="ExternalId"/>, when given, makes a later upload with the same id replace this one.</summary>
+public sealed record IngestRequest(string FileName, ReadOnlyMemory<byte> Content)
+{
+    public string? Collection { get; init; }
+
+    public string? ExternalId { get; init; }
+
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>Time spent in each ingestion step.</summary>
+public sealed record IngestionTimings(TimeSpan Extract, TimeSpan Chunk, TimeSpan Embed, TimeSpan Store)
+{
+    public TimeSpan Total => Extract + Chunk + Embed + Store;
+}
+
+public sealed record IngestResult(Storage.StoredDocument Document, Storage.StoreOutcome Outcome, IngestionTimings Timings);

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Rag.Retrieval;
+
+/// <summary>Bound from the <c>RetrievalOptions</c> configuration section.</summary>
+public sealed class RetrievalOptions
+{
+    /// <summary>Used when a request names no collection.</summary>
+    [Required]
+    public string DefaultCollection { get; set; } = "default";
+
+    /// <summary>
+    /// The embedding model's maximum sequence length, in its own tokens (special tokens included);
+    /// no chunk is ever longer.
+    /// </summary>
+    [Range(16, 32768)]
+    public int ChunkMaxTokens { get; set; } = 256;
+
+    /// <summary>Tokens repeated from the end of one chunk at the start of the next (about 10% by default).</summary>
+    [Range(0, 4096)]
+    public int ChunkOverlapTokens { get; set; } = 25;
+
+    [Range(1, 4096)]
+    public int EmbeddingBatchSize { get; set; } = 32;
+
+    [Range(1, 200)]
+    public int TopK { get; set; } = 5;
+
+    /// <summary>Cosine similarity (1 − cosine distance) a chunk needs to count as relevant.</summary>
+    [Range(-1.0, 1.0)]
+    public double MinRelevance { get; set; } = 0.3;
+
+    /// <summary>pgvector's <c>hnsw.ef_search</c>: the candidate list size; higher is slower and more exact.</summary>
+    [Range(1, 1000)]
+    public int EfSearch { get; set; } = 40;
+
+    /// <summary>The LLM's context window, in its tokens.</summary>
+    [Range(64, 1048576)]
+    public int ChatContextTokens { get; set; } = 2048;
+
+    /// <summary>Tokens kept free in the context window for the answer.</summary>
+    [Range(16, 65536)]
+    public int AnswerMaxTokens { get; set; } = 256;
+
+    /// <summary>Runs the ingestion job worker in this process.</summary>
+    public bool RunIngestionWorker { get; set; } = true;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IngestionLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan IngestionPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A job failing this many times is marked failed for good.</summary>
+    [Range(1, 100)]
+    public int IngestionMaxAttempts { get; set; } = 3;
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
+using Npgsql;
+using Pgvector.Npgsql;
+using Rag.Retrieval.Answering;
+using Rag.Retrieval.Chunking;
+using Rag.Retrieval.Ingestion;
+using Rag.Retrieval.Plugin;
+using Rag.Retrieval.Search;
+using Rag.Retrieval.Storage;
+
+namespace Rag.Retrieval;
+
+public static class RetrievalServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers retrieval over <c>ConnectionStrings:Postgres</c>, options from the
+    /// <c>RetrievalOptions</c> section, the start-up migration and the ingestion worker. The host
+    /// registers the models: an <see cref="IEmbeddingGenerator{String, Embedding}"/>, an
+    /// <see cref="IChatClient"/>, and two keyed <see cref="Tokenizer"/>s
+    /// (<see cref="RetrievalServiceKeys.EmbeddingTokenizer"/>, <see cref="RetrievalServiceKeys.ChatTokenizer"/>).
+    /// </summary>
+    public static IServiceCollection AddRetrieval(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<RetrievalOptions>()
+            .Bind(configuration.GetSection(nameof(RetrievalOptions)))
+            .ValidateDataAnnotations()
+            .Validate(o => o.ChunkOverlapTokens < o.ChunkMaxTokens, "RetrievalOptions:ChunkOverlapTokens must be smaller than ChunkMaxTokens.")
+            .Validate(o => o.AnswerMaxTokens < o.ChatContextTokens, "RetrievalOptions:AnswerMaxTokens must be smaller than ChatContextTokens.")
+            .ValidateOnStart();
+
+        // One data source per process: it owns the connection pool and the pgvector type mapping.
+        services.TryAddSingleton(_ =>
+        {
+            var connectionString = configuration.GetConnectionString("Postgres");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("ConnectionStrings:Postgres is not set (environment variable ConnectionStrings__Postgres).");
+            }
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            builder.UseVector();
+            return builder.Build();
+        });
+
+        services.TryAddSingleton<Migrator>();
+        services.TryAddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<RetrievalOptions>>().Value;
+            return new Chunker(sp.GetRequiredKeyedService<Tokenizer>(RetrievalServiceKeys.EmbeddingTokenizer), settings.ChunkMaxTokens, settings.ChunkOverlapTokens);
+        });
+        services.TryAddSingleton(sp => new Embedder(
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            sp.GetRequiredService<IOptions<RetrievalOptions>>().Value.EmbeddingBatchSize));
+        services.TryAddSingleton<DocumentStore>();
+        services.TryAddSingleton<ChunkSearch>();
+        services.TryAddSingleton<Answerer>();
+        services.TryAddSingleton<IngestionPipeline>();
+        services.TryAddSingleton<IngestionJobs>();
+        services.TryAddSingleton<IngestionWorker>();
+        services.TryAddSingleton<RagPlugin>();
+
+        // Registration order is start order: migrate before the worker polls the jobs table.
+        services.AddHostedService<DatabaseMigration>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestionWorker>());
+        return services;
+    }
+}

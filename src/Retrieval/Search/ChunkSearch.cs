@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Pgvector;
+using Rag.Retrieval.Storage;
+
+namespace Rag.Retrieval.Search;
+
+/// <summary>
+/// Nearest chunks of one collection: cosine distance through the HNSW index, optionally fused with
+/// PostgreSQL full-text ranking (reciprocal rank fusion). No query ever leaves its collection.
+/// </summary>
+public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store, Embedder embedder, IOptions<RetrievalOptions> options)
+{
+    /// <summary>RRF's k: damps the weight of the very first ranks (the value from the original paper).</summary>
+    private const int RrfK = 60;
+
+    private const string HitColumns =
+        "c.id, c.document_id, d.name, c.ordinal, c.text, c.section_path, c.page, c.start_offset, c.end_offset, c.tags::text";
+
+    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = options.Value;
+        var model = await embedder.GetModelAsync(cancellationToken);
+        var collection = await store.FindCollectionAsync(request.Collection ?? settings.DefaultCollection, model, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        if (collection is null)
+        {
+            return new SearchResult([], TimeSpan.Zero, TimeSpan.Zero);
+        }
+        var vector = await embedder.EmbedQueryAsync(request.Query, cancellationToken);
+        var embedTime = Stopwatch.GetElapsedTime(started);
+        started = Stopwatch.GetTimestamp();
+        var hits = await SearchAsync(collection, vector, request.Query, Resolve(request, settings), cancellationToken);
+        return new SearchResult(hits, embedTime, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Searches with a vector already computed (and the text, for hybrid mode).</summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
+        CollectionInfo collection, ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(searchOptions);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = await PrepareAsync(connection, transaction, collection, vector, text, searchOptions, cancellationToken);
+        var hits = new List<SearchHit>(searchOptions.TopK);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                hits.Add(new SearchHit(
+                    reader.GetInt64(0),
+                    reader.GetGuid(1),
+                    reader.GetString(2),
+                    reader.GetInt32(3),
+                    reader.GetString(4),
+                    reader.GetDouble(10),
+                    reader.IsDBNull(11) ? null : reader.GetDouble(11),
+                    reader.GetFieldValue<string[]>(5),
+                    reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                    reader.GetInt32(7),
+                    reader.GetInt32(8),
+                    TagsJson.Read(reader.GetString(9))));
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return hits;
+    }
+
+    /// <summary>PostgreSQL's plan for exactly the query <see cref="SearchAsync(CollectionInfo, ReadOnlyMemory{float}, string?, SearchOptions, CancellationToken)"/> runs.</summary>
+    public async Task<string> ExplainAsync(
+        CollectionInfo collection, ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(searchOptions);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = await PrepareAsync(connection, transaction, collection, vector, text, searchOptions, cancellationToken);
+        command.CommandText = "EXPLAIN " + command.CommandText;
+        var plan = new StringBuilder();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                plan.AppendLine(reader.GetString(0));
+            }
+        }
+        await transaction.RollbackAsync(cancellationToken);
+        return plan.ToString();
+    }
+
+    private static SearchOptions Resolve(SearchRequest request, RetrievalOptions settings) => new()
+    {
+        TopK = request.TopK ?? settings.TopK,
+        Mode = request.Mode,
+        Filter = request.Filter,
+        MinRelevance = request.MinRelevance ?? settings.MinRelevance,
+        EfSearch = request.EfSearch ?? settings.EfSearch,
+    };
+
+    private static async Task<NpgsqlCommand> PrepareAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CollectionInfo collection,
+        ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(searchOptions.TopK);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(searchOptions.EfSearch);
+        if (vector.Length != collection.EmbeddingDimension)
+        {
+            throw new ArgumentException($"The query vector has {vector.Length} dimensions; collection '{collection.Name}' stores {collection.EmbeddingDimension}.", nameof(vector));
+        }
+        var hybrid = searchOptions.Mode == SearchMode.Hybrid && !string.IsNullOrWhiteSpace(text);
+        var candidates = hybrid ? Math.Max(searchOptions.TopK * 4, 40) : searchOptions.TopK;
+        // An HNSW scan yields at most ef_search rows, so the candidate list must hold the LIMIT.
+        // The scan is always filtered (by collection, maybe by tags): iterative scan keeps it going
+        // until LIMIT rows pass the filter instead of returning fewer than asked. relaxed_order is
+        // pgvector's faster mode; the outer query re-sorts by exact distance.
+        var efSearch = Math.Max(searchOptions.EfSearch, candidates).ToString(CultureInfo.InvariantCulture);
+        await using (var settings = new NpgsqlCommand(
+            $"SET LOCAL hnsw.ef_search = {efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order", connection, transaction))
+        {
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        var filter = TagFilterSql.Compile(searchOptions.Filter, "c.tags", command.Parameters);
+        command.Parameters.AddWithValue("query", new Vector(vector));
+        command.Parameters.AddWithValue("collection", collection.Id);
+        command.Parameters.AddWithValue("candidates", candidates);
+        command.Parameters.AddWithValue("top", searchOptions.TopK);
+        command.Parameters.AddWithValue("min", searchOptions.MinRelevance);
+        if (hybrid)
+        {
+            command.Parameters.AddWithValue("text", text!);
+            command.Parameters.AddWithValue("rrf", RrfK);
+            command.CommandText = HybridSql(filter);
+        }
+        else
+        {
+            command.CommandText = VectorSql(filter);
+        }
+        return command;
+    }
+
+    private static string VectorSql(string filter) =>
+        $"""
+        WITH nearest AS MATERIALIZED (
+            SELECT c.id, c.embedding <=> @query AS distance
+            FROM chunks c
+            WHERE c.collection_id = @collection AND {filter}
+            ORDER BY c.embedding <=> @query
+            LIMIT @candidates)
+        SELECT {HitColumns}, 1 - n.distance AS score, 1 - n.distance AS relevance
+        FROM nearest n
+        JOIN chunks c ON c.id = n.id
+        JOIN documents d ON d.id = c.document_id
+        WHERE 1 - n.distance >= @min
+        ORDER BY n.distance, c.id
+        LIMIT @top
+        """;
+
+    // Each ranking contributes 1 / (k + rank); a chunk found by both rises above one found by either.
+    private static string HybridSql(string filter) =>
+        $"""
+        WITH nearest AS MATERIALIZED (
+            SELECT c.id, c.embedding <=> @query AS distance
+            FROM chunks c
+            WHERE c.collection_id = @collection AND {filter}
+            ORDER BY c.embedding <=> @query
+            LIMIT @candidates),
+        vector_ranks AS (
+            SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
+            FROM nearest WHERE 1 - distance >= @min),
+        text_ranks AS (
+            SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.text_search, q) DESC, c.id) AS rank
+            FROM chunks c, websearch_to_tsquery('english', @text) q
+            WHERE c.collection_id = @collection AND c.text_search @@ q AND {filter}
+            ORDER BY ts_rank_cd(c.text_search, q) DESC, c.id
+            LIMIT @candidates),
+        fused AS (
+            SELECT coalesce(v.id, t.id) AS id,
+                   coalesce(1.0 / (@rrf + v.rank), 0) + coalesce(1.0 / (@rrf + t.rank), 0) AS score,
+                   1 - v.distance AS relevance
+            FROM vector_ranks v FULL JOIN text_ranks t ON t.id = v.id)
+        SELECT {HitColumns}, f.score::float8 AS score, f.relevance
+        FROM fused f
+        JOIN chunks c ON c.id = f.id
+        JOIN documents d ON d.id = c.document_id
+        ORDER BY f.score DESC, f.relevance DESC NULLS LAST, c.id
+        LIMIT @top
+        """;
+}
