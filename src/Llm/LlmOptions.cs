@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Rag.Llm;
+
+/// <summary>The "Llm" configuration section.</summary>
+public sealed class LlmOptions : IValidatableObject
+{
+    /// <summary>A model folder as Optimum or ONNX Runtime GenAI writes it.</summary>
+    [Required]
+    public string ModelPath { get; set; } = "";
+
+    /// <summary>"cpu" (default) or "cuda".</summary>
+    [RegularExpression("^(?i)(cpu|cuda)$", ErrorMessage = "Llm:ExecutionProvider must be 'cpu' or 'cuda'.")]
+    public string ExecutionProvider { get; set; } = "cpu";
+
+    [Range(0, 64)]
+    public int DeviceId { get; set; }
+
+    [Range(1, 1024)]
+    public int MaxConcurrentRequests { get; set; } = 4;
+
+    [Range(0, 100_000)]
+    public int MaxQueuedRequests { get; set; } = 64;
+
+    /// <summary>Narrows the model's context window (e.g. to bound KV-cache memory); null uses the model's.</summary>
+    [Range(16, 1 << 20)]
+    public int? ContextLength { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads; 0 lets it choose.</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(ModelPath) && !Directory.Exists(ModelPath))
+        {
+            yield return new ValidationResult($"Llm:ModelPath '{ModelPath}' does not exist.", [nameof(ModelPath)]);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Rag.Llm.Tests")]
+[assembly: InternalsVisibleTo("Rag.Llm.Bench")]

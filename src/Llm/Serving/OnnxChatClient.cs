@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Rag.Llm.Generation;
+
+namespace Rag.Llm.Serving;
+
+/// <summary>An <see cref="IChatClient"/> over the local ONNX decoder: renders the conversation with the model's chat
+/// template, tokenizes it, and streams the generator's text. Safe to call concurrently; the request gate bounds
+/// how many generations run at once.</summary>
+public sealed class OnnxChatClient(
+    Generator generator,
+    ITextTokenizer tokenizer,
+    IPromptRenderer renderer,
+    SamplingOptions defaultSampling,
+    string modelId) : IChatClient
+{
+    private readonly ChatClientMetadata _metadata = new("onnxruntime", null, modelId);
+
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var stats = new GenerationStats();
+        var text = new StringBuilder();
+        await foreach (var delta in Generate(messages, options, stats, cancellationToken))
+        {
+            text.Append(delta);
+        }
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, text.ToString()))
+        {
+            ModelId = modelId,
+            CreatedAt = DateTimeOffset.UtcNow,
+            FinishReason = Map(stats.FinishReason),
+            Usage = Usage(stats),
+        };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var stats = new GenerationStats();
+        var responseId = Guid.NewGuid().ToString("N");
+        await foreach (var delta in Generate(messages, options, stats, cancellationToken))
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, delta)
+            {
+                ResponseId = responseId,
+                MessageId = responseId,
+                ModelId = modelId,
+            };
+        }
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(Usage(stats))])
+        {
+            ResponseId = responseId,
+            MessageId = responseId,
+            ModelId = modelId,
+            FinishReason = Map(stats.FinishReason),
+        };
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <summary>The generator and its session belong to the container that built this client.</summary>
+    public void Dispose()
+    {
+    }
+
+    private IAsyncEnumerable<string> Generate(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, GenerationStats stats, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var prompt = renderer.Render([.. messages], addGenerationPrompt: true);
+        var ids = tokenizer.Encode(prompt);
+        return generator.GenerateAsync(ids, ChatOptionsMapping.ToGenerationOptions(options, defaultSampling), stats, cancellationToken);
+    }
+
+    private static UsageDetails Usage(GenerationStats stats) => new()
+    {
+        InputTokenCount = stats.PromptTokens,
+        OutputTokenCount = stats.CompletionTokens,
+        TotalTokenCount = stats.PromptTokens + stats.CompletionTokens,
+    };
+
+    private static ChatFinishReason? Map(FinishReason? reason) => reason switch
+    {
+        FinishReason.EndOfSequence or FinishReason.StopSequence => ChatFinishReason.Stop,
+        FinishReason.Length => ChatFinishReason.Length,
+        _ => null,
+    };
+}
