@@ -1,1 +1,1 @@
-return 0;
+return Rag.ModelForge.Cli.ForgeCommand.Run(args);

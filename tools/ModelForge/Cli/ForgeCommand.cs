@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Rag.ModelForge.Decoder;
+using Rag.ModelForge.Encoder;
+
+namespace Rag.ModelForge.Cli;
+
+/// <summary>The console: <c>decoder …</c> or <c>encoder …</c>; prints usage and returns 2 on bad arguments.</summary>
+public static class ForgeCommand
+{
+    private const string Usage = """
+        Usage:
+          ModelForge decoder --out DIR [--preset tiny|smollm2-135m|qwen2.5-0.5b] [--layout optimum|gqa] [--seed N] [--untied] [--external-data]
+          ModelForge encoder --out DIR [--preset tiny|minilm-l6] [--pooling mean|cls] [--no-normalize] [--lexical] [--seed N] [--external-data]
+
+        Writes a Hugging Face model folder (onnx/model.onnx plus tokenizer and config files) with seeded random weights.
+          --layout optimum   inputs input_ids, attention_mask, position_ids, past_key_values.{i}.key/.value (Optimum, transformers.js)
+          --layout gqa       com.microsoft.GroupQueryAttention with shared past/present buffers and genai_config.json (ONNX Runtime GenAI)
+          --lexical          scale the encoder layers down so sentence vectors follow the bag of words (retrieval by shared words works)
+          --external-data    store weights in onnx/model.onnx_data even below the 2 GB protobuf limit
+        """;
+
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var output = args.Length == 0 ? throw new ArgumentException("Missing command.") : args[0] switch
+            {
+                "decoder" => Decoder(new ForgeArguments(args.Skip(1),
+                    Set("--untied", "--external-data"), Set("--out", "--preset", "--layout", "--seed"))),
+                "encoder" => Encoder(new ForgeArguments(args.Skip(1),
+                    Set("--lexical", "--no-normalize", "--external-data"), Set("--out", "--preset", "--pooling", "--seed"))),
+                "--help" or "-h" or "help" => null,
+                _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
+            };
+            if (output is null)
+            {
+                Console.WriteLine(Usage);
+                return 0;
+            }
+            Console.WriteLine($"Wrote {args[0]} to {Path.GetFullPath(output)} in {clock.Elapsed.TotalSeconds:F2} s (random weights, not a trained model).");
+            return 0;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+
+    private static string Decoder(ForgeArguments a)
+    {
+        var options = new DecoderOptions(
+            Preset: Preset(a, Presets.DecoderNames),
+            Seed: a.Seed(),
+            Layout: a.Choice("--layout", DecoderLayout.Optimum,
+                new Dictionary<string, DecoderLayout> { ["optimum"] = DecoderLayout.Optimum, ["gqa"] = DecoderLayout.Gqa }),
+            TieWordEmbeddings: a.Flag("--untied") ? false : null,
+            ForceExternalData: a.Flag("--external-data"));
+        var output = a.Text("--out");
+        DecoderForge.Build(options, output);
+        return output;
+    }
+
+    private static string Encoder(ForgeArguments a)
+    {
+        var options = new EncoderOptions(
+            Preset: Preset(a, Presets.EncoderNames),
+            Seed: a.Seed(),
+            Pooling: a.Choice("--pooling", Pooling.Mean,
+                new Dictionary<string, Pooling> { ["mean"] = Pooling.Mean, ["cls"] = Pooling.Cls }),
+            Normalize: !a.Flag("--no-normalize"),
+            Lexical: a.Flag("--lexical"),
+            ForceExternalData: a.Flag("--external-data"));
+        var output = a.Text("--out");
+        EncoderForge.Build(options, output);
+        return output;
+    }
+
+    private static string Preset(ForgeArguments a, IReadOnlyList<string> known)
+    {
+        var preset = a.Text("--preset", Presets.Tiny);
+        return known.Contains(preset) ? preset : throw new ArgumentException($"--preset must be one of: {string.Join(", ", known)}.");
+    }
+
+    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+}
