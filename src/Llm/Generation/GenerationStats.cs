@@ -16,6 +16,11 @@ public sealed class GenerationStats
     public long KvCacheBytes { get; internal set; }
     public FinishReason? FinishReason { get; internal set; }
 
+    /// <summary>The sampled ids, end-of-sequence excluded.</summary>
+    public IReadOnlyList<int> CompletionTokenIds => Tokens;
+
+    internal List<int> Tokens { get; } = [];
+
     public double PrefillTokensPerSecond => Rate(PromptTokens, PrefillDuration);
 
     /// <summary>Tokens after the first (which the prefill produced) over the time spent decoding them.</summary>

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntime;
 using Rag.Llm.Onnx;
 using Rag.Llm.Serving;
+using Rag.Tokenizers;
 
 namespace Rag.Llm.Generation;
 
@@ -12,7 +13,7 @@ namespace Rag.Llm.Generation;
 /// the stream early cancels the worker within one step and frees the request's cache.</summary>
 public sealed class Generator(
     DecoderSession session,
-    ITextTokenizer tokenizer,
+    HfTokenizer tokenizer,
     IReadOnlyList<int> eosTokenIds,
     int contextLength,
     RequestGate gate,
@@ -119,7 +120,7 @@ public sealed class Generator(
         var sampler = new Sampler(vocab);
         var random = options.Sampling.Seed is { } seed ? new Random(seed) : new Random();
         var stopCondition = new StopCondition(eosTokenIds, maxNew, capacity);
-        var detokenizer = new IncrementalDetokenizer(tokenizer);
+        var detokenizer = tokenizer.CreateStreamingDetokenizer();
         var stops = new StopStrings(options.StopSequences);
 
         var prefillStart = clock.Elapsed;
@@ -143,6 +144,7 @@ public sealed class Generator(
                 break;
             }
             history.AddGenerated(token);
+            stats.Tokens.Add(token);
             stats.CompletionTokens = ++generated;
             Emit(output, stops.Push(detokenizer.Push(token)));
             if (stops.Stopped)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Rag.Llm.Generation;
+using Rag.Tokenizers;
 
 namespace Rag.Llm.Serving;
 
@@ -10,7 +11,7 @@ namespace Rag.Llm.Serving;
 /// how many generations run at once.</summary>
 public sealed class OnnxChatClient(
     Generator generator,
-    ITextTokenizer tokenizer,
+    HfTokenizer tokenizer,
     IPromptRenderer renderer,
     SamplingOptions defaultSampling,
     string modelId) : IChatClient
@@ -78,7 +79,8 @@ public sealed class OnnxChatClient(
     {
         ArgumentNullException.ThrowIfNull(messages);
         var prompt = renderer.Render([.. messages], addGenerationPrompt: true);
-        var ids = tokenizer.Encode(prompt);
+        // The rendered template already holds its special tokens (BOS included), as apply_chat_template assumes.
+        var ids = tokenizer.Encode(prompt, addSpecialTokens: false);
         return generator.GenerateAsync(ids, ChatOptionsMapping.ToGenerationOptions(options, defaultSampling), stats, cancellationToken);
     }
 

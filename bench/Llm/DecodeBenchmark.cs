@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Rag.Llm.Generation;
+using Rag.Llm.Loading;
+using Rag.Llm.Onnx;
+using Rag.Llm.Serving;
+using Rag.Tokenizers;
+
+namespace Rag.Llm.Bench;
+
+/// <summary>Prefill, cached decode, decode by recomputation, engine overhead over a bare RunWithBinding, and the
+/// memory-bandwidth roofline, all on one loaded model in one process.</summary>
+internal sealed class DecodeBenchmark(string folder, bool quick)
+{
+    private readonly int _steps = quick ? 8 : 32;
+    private readonly int _repeats = quick ? 1 : 3;
+
+    public Dictionary<string, object> Run()
+    {
+        var model = ModelFolder.Open(folder);
+        using var session = DecoderSession.Load(model, ExecutionPlan.From("cpu", 0));
+        var tokenizer = HfTokenizer.Load(folder);
+        using var metrics = new LlmMetrics();
+        using var gate = new RequestGate(1, 0);
+        var generator = new Generator(session, tokenizer, [], 4096, gate, metrics);
+        int[] prefillLengths = quick ? [128, 512] : [128, 512, 2048];
+        int[] decodeContexts = quick ? [64, 512] : [64, 512, 2048];
+        int[] recomputeContexts = quick ? [64, 512, 1024] : [64, 512, 1024, 2048];
+
+        Warm(generator, session.VocabSize);
+        var figures = new Dictionary<string, object>
+        {
+            ["model"] = folder,
+            ["mode"] = quick ? "quick" : "full",
+            ["layout"] = session.Layout.Kv.ToString(),
+            ["threads"] = Environment.ProcessorCount,
+        };
+
+        foreach (var n in prefillLengths)
+        {
+            var stats = Best(() => Generate(generator, n, 1, session.VocabSize), s => s.TimeToFirstToken);
+            figures[$"ttft_ms_{n}"] = Round(stats.TimeToFirstToken.TotalMilliseconds);
+            figures[$"prefill_tok_s_{n}"] = Round(stats.PrefillTokensPerSecond);
+        }
+
+        var cached = new Dictionary<int, double>();
+        foreach (var context in decodeContexts)
+        {
+            var stats = Best(() => Generate(generator, context, _steps + 1, session.VocabSize), s => s.DecodeDuration);
+            cached[context] = stats.DecodeDuration.TotalMilliseconds / (stats.CompletionTokens - 1);
+            figures[$"decode_ms_per_token_cached_{context}"] = Round(cached[context]);
+            var bare = BareStepMilliseconds(session, context + (_steps / 2));
+            figures[$"bare_run_ms_{context}"] = Round(bare);
+            figures[$"engine_overhead_{context}"] = Round((cached[context] / bare) - 1, 4);
+        }
+
+        var recompute = new Dictionary<int, double>();
+        foreach (var context in recomputeContexts)
+        {
+            recompute[context] = Enumerable.Range(0, Math.Min(_repeats, 2)).Min(_ => RecomputeMilliseconds(session, context));
+            figures[$"decode_ms_per_token_recompute_{context}"] = Round(recompute[context]);
+        }
+
+        var weightBytes = Directory.EnumerateFiles(Path.GetDirectoryName(model.DecoderPath)!)
+            .Where(f => f.StartsWith(model.DecoderPath, StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);
+        var bandwidth = Bandwidth.MeasureBytesPerSecond(quick ? 3 : 8);
+        var rooflineTokS = bandwidth / weightBytes;
+        var decodeTokS = 1000 / cached[64];
+        var longest = decodeContexts[^1];
+        var cachedAt1024 = cached.TryGetValue(1024, out var exact) ? exact : Interpolate(cached, 1024);
+
+        figures["weight_bytes"] = weightBytes;
+        figures["bandwidth_gb_s"] = Round(bandwidth / 1e9);
+        figures["roofline_tok_s"] = Round(rooflineTokS);
+        figures["decode_tok_s_64"] = Round(decodeTokS);
+        figures["ratio_roofline"] = Round(decodeTokS / rooflineTokS, 4);
+        figures[$"ratio_decode_{longest}_over_64"] = Round(cached[longest] / cached[64], 4);
+        figures["ratio_recompute_over_cached_1024"] = Round(recompute[1024] / cachedAt1024, 2);
+        figures["engine_overhead_max"] = decodeContexts.Max(c => (double)figures[$"engine_overhead_{c}"]);
+        return figures;
+    }
+
+    private static void Warm(Generator generator, int vocab) => Generate(generator, 16, 4, vocab);
+
+    private static GenerationStats Generate(Generator generator, int promptTokens, int newTokens, int vocab)
+    {
+        var random = new Random(promptTokens);
+        var prompt = Enumerable.Range(0, promptTokens).Select(_ => random.Next(vocab)).ToArray();
+        var stats = new GenerationStats();
+        var options = new GenerationOptions { MaxNewTokens = newTokens };
+        Task.Run(async () =>
+        {
+            await foreach (var _ in generator.GenerateAsync(prompt, options, stats))
+            {
+            }
+        }).GetAwaiter().GetResult();
+        return stats;
+    }
+
+    private GenerationStats Best(Func<GenerationStats> run, Func<GenerationStats, TimeSpan> key) =>
+        Enumerable.Range(0, _repeats).Select(_ => run()).MinBy(key)!;
+
+    /// <summary>One step without a cache: the whole sequence runs again (a prefill of <paramref name="context"/> tokens).</summary>
+    private static double RecomputeMilliseconds(DecoderSession session, int context)
+    {
+        var tokens = Enumerable.Range(0, context).Select(i => (i * 7919) % session.VocabSize).ToArray();
+        var logits = new float[session.VocabSize];
+        using var state = session.CreateState(context);
+        var clock = Stopwatch.StartNew();
+        session.Run(state, tokens, logits);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>The same single-token step through a binding whose tensors are made once, run back to back: what
+    /// ONNX Runtime alone costs for these shapes.</summary>
+    private double BareStepMilliseconds(DecoderSession session, int past)
+    {
+        var layout = session.Layout;
+        var owned = new List<OrtValue>();
+        OrtValue Tensor<T>(T[] data, params long[] shape) where T : unmanaged
+        {
+            var value = OrtValue.CreateTensorValueFromMemory(data, shape);
+            owned.Add(value);
+            return value;
+        }
+        try
+        {
+            using var binding = session.Session.CreateIoBinding();
+            using var runOptions = new RunOptions();
+            binding.BindInput(DecoderLayout.InputIds, Tensor(new long[] { 1 }, 1, 1));
+            if (layout.HasAttentionMask)
+            {
+                binding.BindInput(DecoderLayout.AttentionMask, Tensor(Enumerable.Repeat(1L, past + 1).ToArray(), 1, past + 1));
+            }
+            if (layout.HasPositionIds)
+            {
+                binding.BindInput(DecoderLayout.PositionIds, Tensor(new long[] { past }, 1, 1));
+            }
+            var shared = layout.Kv == KvLayout.Shared;
+            var capacity = shared ? past + 1 : past;
+            var kvLength = layout.NumKeyValueHeads * layout.HeadDim;
+            for (var l = 0; l < layout.NumLayers; l++)
+            {
+                var pastKey = Tensor(new float[capacity * kvLength], 1, layout.NumKeyValueHeads, capacity, layout.HeadDim);
+                var pastValue = Tensor(new float[capacity * kvLength], 1, layout.NumKeyValueHeads, capacity, layout.HeadDim);
+                binding.BindInput(layout.PastKeyNames[l], pastKey);
+                binding.BindInput(layout.PastValueNames[l], pastValue);
+                binding.BindOutput(layout.PresentKeyNames[l], shared ? pastKey
+                    : Tensor(new float[(past + 1) * kvLength], 1, layout.NumKeyValueHeads, past + 1, layout.HeadDim));
+                binding.BindOutput(layout.PresentValueNames[l], shared ? pastValue
+                    : Tensor(new float[(past + 1) * kvLength], 1, layout.NumKeyValueHeads, past + 1, layout.HeadDim));
+            }
+            binding.BindOutput(DecoderLayout.Logits, Tensor(new float[session.VocabSize], 1, 1, session.VocabSize));
+            if (layout.KvType != TensorElementType.Float)
+            {
+                throw new NotSupportedException("The bare-run baseline is written for float32 caches.");
+            }
+            session.Session.RunWithBinding(runOptions, binding);
+            var best = double.MaxValue;
+            for (var r = 0; r < _repeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < _steps; i++)
+                {
+                    session.Session.RunWithBinding(runOptions, binding);
+                }
+                best = Math.Min(best, clock.Elapsed.TotalMilliseconds / _steps);
+            }
+            return best;
+        }
+        finally
+        {
+            owned.ForEach(v => v.Dispose());
+        }
+    }
+
+    private static double Interpolate(Dictionary<int, double> byContext, int context)
+    {
+        var below = byContext.Keys.Where(k => k <= context).Max();
+        var above = byContext.Keys.Where(k => k >= context).DefaultIfEmpty(below).Min();
+        return above == below ? byContext[below]
+            : byContext[below] + ((byContext[above] - byContext[below]) * (context - below) / (above - below));
+    }
+
+    private static double Round(double value, int digits = 2) => Math.Round(value, digits);
+}

@@ -1,0 +1,213 @@
+using Rag.Llm.Generation;
+using Rag.Llm.Serving;
+
+namespace Rag.Llm.Tests.Generation;
+
+public sealed class GeneratorTests : IDisposable
+{
+    private readonly Rag.Llm.Onnx.DecoderSession _session = TinyDecoders.Load("optimum");
+    private readonly Rag.Tokenizers.HfTokenizer _tokenizer = TinyDecoders.Tokenizer("optimum");
+    private readonly LlmMetrics _metrics = new();
+
+    private IReadOnlyList<int> Prompt(string text) => _tokenizer.Encode(text, addSpecialTokens: false);
+
+    private async Task<(string Text, GenerationStats Stats, List<string> Deltas)> Run(
+        Generator generator, string prompt, GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        var stats = new GenerationStats();
+        var deltas = new List<string>();
+        await foreach (var delta in generator.GenerateAsync(Prompt(prompt), options, stats, cancellationToken))
+        {
+            deltas.Add(delta);
+        }
+        return (string.Concat(deltas), stats, deltas);
+    }
+
+    [Fact]
+    public async Task Greedy_generation_streams_the_reference_continuation()
+    {
+        var prompt = Prompt("the quick brown fox");
+        var expected = TinyDecoders.Reference.Greedy([.. prompt.Select(t => (long)t)], 20);
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+
+        var (text, stats, _) = await Run(generator, "the quick brown fox", new GenerationOptions { MaxNewTokens = 20 });
+
+        Assert.Equal(_tokenizer.Decode([.. expected.Select(t => (int)t)]), text);
+        Assert.Equal([.. expected.Select(t => (int)t)], stats.CompletionTokenIds);
+        Assert.Equal((prompt.Count, 20, FinishReason.Length), (stats.PromptTokens, stats.CompletionTokens, stats.FinishReason));
+    }
+
+    [Fact]
+    public async Task The_models_end_of_sequence_token_stops_and_is_not_emitted()
+    {
+        var free = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics), "hello", new GenerationOptions { MaxNewTokens = 12 });
+        var eos = free.Stats.CompletionTokenIds[5];
+        var cut = free.Stats.CompletionTokenIds.ToList().IndexOf(eos);
+
+        var stopped = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics, eos: [eos]), "hello", new GenerationOptions { MaxNewTokens = 12 });
+
+        Assert.Equal(FinishReason.EndOfSequence, stopped.Stats.FinishReason);
+        Assert.Equal(free.Stats.CompletionTokenIds.Take(cut), stopped.Stats.CompletionTokenIds);
+        Assert.Equal(_tokenizer.Decode([.. free.Stats.CompletionTokenIds.Take(cut)]), stopped.Text);
+    }
+
+    [Fact]
+    public async Task Stop_strings_cut_exactly_even_across_tokens()
+    {
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var free = await Run(generator, "once upon a time", new GenerationOptions { MaxNewTokens = 40 });
+        // A stop that straddles the boundary between two deltas.
+        var boundary = free.Deltas[0].Length + free.Deltas[1].Length + free.Deltas[2].Length;
+        var stop = free.Text.Substring(boundary - 2, 4);
+        var expected = free.Text[..free.Text.IndexOf(stop, StringComparison.Ordinal)];
+
+        var stopped = await Run(generator, "once upon a time", new GenerationOptions { MaxNewTokens = 40, StopSequences = [stop] });
+
+        Assert.Equal(expected, stopped.Text);
+        Assert.Equal(FinishReason.StopSequence, stopped.Stats.FinishReason);
+    }
+
+    [Fact]
+    public async Task Max_new_tokens_bounds_the_output()
+    {
+        var (_, stats, _) = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics), "a", new GenerationOptions { MaxNewTokens = 7 });
+
+        Assert.Equal(7, stats.CompletionTokens);
+        Assert.Equal(FinishReason.Length, stats.FinishReason);
+    }
+
+    [Fact]
+    public async Task The_context_window_ends_generation_and_an_oversized_prompt_fails_unless_truncation_is_allowed()
+    {
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics, contextLength: 32);
+        var longPrompt = string.Join(' ', Enumerable.Repeat("words and more words", 20));
+
+        var filled = await Run(generator, "a b c", new GenerationOptions());
+        Assert.Equal(32, filled.Stats.PromptTokens + filled.Stats.CompletionTokens);
+        Assert.Equal(FinishReason.Length, filled.Stats.FinishReason);
+
+        var error = await Assert.ThrowsAsync<PromptTooLongException>(() => Run(generator, longPrompt, new GenerationOptions()));
+        Assert.Contains("32", error.Message, StringComparison.Ordinal);
+
+        var truncated = await Run(generator, longPrompt, new GenerationOptions { AllowTruncation = true, MaxNewTokens = 4 });
+        Assert.Equal((28, 4), (truncated.Stats.PromptTokens, truncated.Stats.CompletionTokens));
+        Assert.Equal(Prompt(longPrompt).Count - 28, truncated.Stats.TruncatedTokens);
+    }
+
+    [Fact]
+    public async Task Seeded_sampling_reproduces()
+    {
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var options = new GenerationOptions { MaxNewTokens = 30, Sampling = new SamplingOptions { Temperature = 1.2f, TopP = 0.95f, Seed = 99 } };
+
+        var first = await Run(generator, "seed", options);
+        var second = await Run(generator, "seed", options);
+        var other = await Run(generator, "seed", options with { Sampling = options.Sampling with { Seed = 100 } });
+
+        Assert.Equal(first.Stats.CompletionTokenIds, second.Stats.CompletionTokenIds);
+        Assert.NotEqual(first.Stats.CompletionTokenIds, other.Stats.CompletionTokenIds);
+    }
+
+    [Fact]
+    public async Task Streaming_never_splits_a_multi_byte_character_and_loses_nothing()
+    {
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var options = new GenerationOptions { MaxNewTokens = 200, Sampling = new SamplingOptions { Temperature = 3f, Seed = 5 } };
+
+        var (text, stats, deltas) = await Run(generator, "bytes", options);
+
+        Assert.Equal(_tokenizer.Decode([.. stats.CompletionTokenIds]), text);
+        // Random weights at a high temperature pick raw byte tokens, so characters arrive in pieces.
+        Assert.Contains(text, c => c > '\u007f' && c != '\uFFFD');
+        Assert.True(deltas.Count < stats.CompletionTokens);
+        Assert.All(deltas.SkipLast(1), d => Assert.False(d.EndsWith('\uFFFD') || char.IsHighSurrogate(d[^1])));
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_within_one_step_and_frees_the_cache()
+    {
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        using var cancel = new CancellationTokenSource();
+        var stats = new GenerationStats();
+        var seenAtCancel = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in generator.GenerateAsync(Prompt("cancel me"), new GenerationOptions { MaxNewTokens = 200 }, stats, cancel.Token))
+            {
+                if (stats.CompletionTokens >= 3 && seenAtCancel == 0)
+                {
+                    seenAtCancel = stats.CompletionTokens;
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+
+        Assert.Equal(FinishReason.Cancelled, stats.FinishReason);
+        Assert.InRange(stats.CompletionTokens, seenAtCancel, seenAtCancel + 1);
+        Assert.Equal(0, _metrics.KvCacheBytesInUse);
+    }
+
+    [Fact]
+    public async Task Leaving_the_stream_early_frees_the_cache()
+    {
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+
+        await foreach (var _ in generator.GenerateAsync(Prompt("stop reading"), new GenerationOptions { MaxNewTokens = 200 }))
+        {
+            break;
+        }
+
+        Assert.Equal(0, _metrics.KvCacheBytesInUse);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_give_the_same_greedy_output_as_sequential_ones()
+    {
+        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics, maxConcurrent: 3, maxQueued: 8);
+        string[] prompts = ["alpha", "beta gamma", "delta epsilon zeta", "eta", "theta iota", "kappa"];
+        var options = new GenerationOptions { MaxNewTokens = 16 };
+        var sequential = new List<string>();
+        foreach (var prompt in prompts)
+        {
+            sequential.Add((await Run(generator, prompt, options)).Text);
+        }
+
+        var concurrent = await Task.WhenAll(prompts.Select(p => Task.Run(() => Run(generator, p, options))));
+
+        Assert.Equal(sequential, concurrent.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task Stats_and_metrics_report_tokens_and_rates()
+    {
+        var recorded = new Dictionary<string, double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == LlmMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, value, _, _) => { lock (recorded) { recorded[i.Name] = recorded.GetValueOrDefault(i.Name) + value; } });
+        listener.SetMeasurementEventCallback<double>((i, value, _, _) => { lock (recorded) { recorded[i.Name] = value; } });
+        listener.Start();
+
+        var (_, stats, _) = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics), "measure this", new GenerationOptions { MaxNewTokens = 10 });
+
+        Assert.True(stats.TimeToFirstToken > TimeSpan.Zero && stats.PrefillTokensPerSecond > 0 && stats.DecodeTokensPerSecond > 0);
+        Assert.True(stats.KvCacheBytes > 0);
+        Assert.Equal(stats.PromptTokens, recorded["rag.llm.prompt_tokens"]);
+        Assert.Equal(10, recorded["rag.llm.completion_tokens"]);
+        Assert.Equal(0, recorded["rag.llm.kv_cache_bytes"]);
+        Assert.Contains("rag.llm.time_to_first_token", recorded.Keys);
+        Assert.Contains("rag.llm.decode_tokens_per_second", recorded.Keys);
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _metrics.Dispose();
+    }
+}

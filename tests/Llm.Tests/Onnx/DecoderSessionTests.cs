@@ -1,0 +1,119 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Rag.Llm.Onnx;
+
+namespace Rag.Llm.Tests.Onnx;
+
+public class DecoderSessionTests
+{
+    [Theory]
+    [InlineData("optimum", KvLayout.Concat, true)]
+    [InlineData("gqa", KvLayout.Shared, false)]
+    public void The_layout_is_read_from_the_graph(string layout, KvLayout kv, bool positionIds)
+    {
+        using var session = TinyDecoders.Load(layout);
+        var l = session.Layout;
+        var c = TinyDecoders.Reference.Config;
+
+        Assert.Equal(kv, l.Kv);
+        Assert.Equal((c.Layers, c.KvHeads, c.HeadDim), (l.NumLayers, l.NumKeyValueHeads, l.HeadDim));
+        Assert.Equal((TensorElementType.Int64, TensorElementType.Float, TensorElementType.Float), (l.IdType, l.KvType, l.LogitsType));
+        Assert.Equal(positionIds, l.HasPositionIds);
+        Assert.Equal(c.VocabSize, session.VocabSize);
+    }
+
+    [Theory]
+    [InlineData("optimum")]
+    [InlineData("gqa")]
+    public void Decode_with_cache_matches_full_recompute(string layout)
+    {
+        using var session = TinyDecoders.Load(layout);
+        var vocab = session.VocabSize;
+        var tokens = new List<int> { 5, 17, 42, 99, 7, 300, 12 };
+        const int steps = 70;
+        using var cached = session.CreateState(tokens.Count + steps);
+        var logits = new float[vocab];
+        var fresh = new float[vocab];
+        session.Run(cached, tokens.ToArray(), logits);
+
+        var worst = 0f;
+        for (var step = 0; step < steps; step++)
+        {
+            using (var full = session.CreateState(tokens.Count))
+            {
+                session.Run(full, tokens.ToArray(), fresh);
+            }
+            for (var i = 0; i < vocab; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(logits[i] - fresh[i]));
+            }
+            // Alternate the argmax with a spread of ids so the sequence is not one repeated token.
+            var next = step % 3 == 0 ? (step * 37) % vocab : Array.IndexOf(logits, logits.Max());
+            tokens.Add(next);
+            session.Run(cached, [next], logits);
+        }
+
+        Assert.Equal(tokens.Count, cached.Cache.Position);
+        Assert.InRange(worst, 0f, 1e-4f);
+    }
+
+    [Theory]
+    [InlineData("optimum")]
+    [InlineData("gqa")]
+    public void Greedy_decoding_equals_the_managed_reference(string layout)
+    {
+        using var session = TinyDecoders.Load(layout);
+        int[] prompt = [3, 14, 15, 92, 65, 35];
+        var expected = TinyDecoders.Reference.Greedy([.. prompt.Select(t => (long)t)], 24);
+        using var state = session.CreateState(prompt.Length + 24);
+        var logits = new float[session.VocabSize];
+        var produced = new List<long>();
+
+        session.Run(state, prompt, logits);
+        for (var i = 0; i < 24; i++)
+        {
+            var next = Array.IndexOf(logits, logits.Max());
+            produced.Add(next);
+            session.Run(state, [next], logits);
+        }
+
+        Assert.Equal(expected, produced);
+    }
+
+    [Fact]
+    public void Prefill_logits_equal_the_reference_last_row()
+    {
+        using var session = TinyDecoders.Load("optimum");
+        int[] prompt = [1, 2, 3, 4, 5, 6, 7, 8];
+        var vocab = session.VocabSize;
+        var reference = TinyDecoders.Reference.Logits([.. prompt.Select(t => (long)t)]).AsSpan((prompt.Length - 1) * vocab, vocab).ToArray();
+        using var state = session.CreateState(prompt.Length);
+        var logits = new float[vocab];
+
+        session.Run(state, prompt, logits);
+
+        Assert.All(Enumerable.Range(0, vocab), i => Assert.InRange(logits[i] - reference[i], -1e-3f, 1e-3f));
+    }
+
+    [Fact]
+    public void A_step_beyond_the_cache_capacity_is_refused()
+    {
+        using var session = TinyDecoders.Load("optimum");
+        using var state = session.CreateState(3);
+        var logits = new float[session.VocabSize];
+        session.Run(state, [1, 2, 3], logits);
+
+        Assert.Throws<InvalidOperationException>(() => session.Run(state, [4], logits));
+    }
+
+    [Theory]
+    [InlineData("optimum", 2)]
+    [InlineData("gqa", 1)]
+    public void The_cache_is_allocated_once_at_its_capacity(string layout, int copies)
+    {
+        using var session = TinyDecoders.Load(layout);
+        using var state = session.CreateState(100);
+        var l = session.Layout;
+
+        Assert.Equal(copies * l.NumLayers * 2L * 100 * l.BytesPerPosition, state.Cache.Bytes);
+    }
+}
