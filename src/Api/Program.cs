@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Rag.Api.Auth;
 using Rag.Api.Endpoints;
 using Rag.Api.Hosting;
 using Rag.Api.Observability;
@@ -16,12 +18,23 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 
 var v1 = app.MapGroup("/v1").RequireAuthorization();
-v1.MapDocumentsEndpoints();
-v1.MapSearchEndpoints();
-v1.MapAskEndpoints();
 v1.MapOpenAiEndpoints();
 v1.MapModelsEndpoints();
+var collection = v1.MapGroup("/collections/{collection}").AddEndpointFilter<CollectionRouteFilter>();
+collection.MapDocumentsEndpoints();
+collection.MapSearchEndpoints();
+collection.MapAskEndpoints();
 
-app.Run();
+try
+{
+    app.Run();
+    return 0;
+}
+catch (Exception ex)
+{
+    // A configuration problem needs its message, not a stack trace; anything else keeps its trace.
+    app.Logger.LogCritical(ex is StartupException or OptionsValidationException ? null : ex, "The service could not start: {Reason}", ex.Message);
+    return 1;
+}
 
 public partial class Program;

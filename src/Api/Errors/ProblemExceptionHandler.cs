@@ -1,6 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Rag.Api.Generation;
+using Microsoft.Extensions.Options;
+using Rag.Api.Hosting;
+using Rag.Llm.Generation;
+using Rag.Llm.Serving;
+using Rag.Retrieval.Extraction;
+using Rag.Retrieval.Search;
+using Rag.Retrieval.Storage;
 
 namespace Rag.Api.Errors;
 
@@ -8,7 +14,7 @@ namespace Rag.Api.Errors;
 /// Turns what a client can cause — unreadable JSON, oversized bodies, a full generation queue — into
 /// problem+json with a message a person can act on. Anything else is a 500 and is logged.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<ApiOptions> options, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -23,9 +29,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
-        if (exception is GenerationQueueFullException full)
+        if (status == StatusCodes.Status429TooManyRequests)
         {
-            httpContext.Response.Headers.RetryAfter = full.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -44,7 +50,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             (bad.StatusCode, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
         BadHttpRequestException bad => (bad.StatusCode, ReasonTitle(bad.StatusCode), bad.Message),
         InvalidDataException invalid => (400, "Invalid request body", invalid.Message),
-        GenerationQueueFullException full => (429, "Too many requests", full.Message),
+        LlmBusyException busy => (429, "Too many requests", busy.Message),
+        UnsupportedDocumentException unsupported => (415, "Unsupported document type", unsupported.Message),
+        UnreadableDocumentException unreadable => (422, "Unreadable document", unreadable.Message),
+        TagFilterException filter => (400, "Invalid filter", filter.Message),
+        PromptTooLongException tooLong => (400, "Prompt too long", tooLong.Message),
+        EmbeddingModelMismatchException mismatch => (409, "Embedding model mismatch", mismatch.Message),
         ClientProblemException problem => (problem.Status, problem.Title, problem.Message),
         _ => (500, "Internal server error", "The service failed to handle this request; the error is in its log."),
     };

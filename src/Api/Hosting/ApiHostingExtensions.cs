@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Rag.Api.Auth;
 using Rag.Api.Errors;
-using Rag.Api.Generation;
 using Rag.Api.Observability;
 
 namespace Rag.Api.Hosting;
@@ -51,7 +50,6 @@ public static class ApiHostingExtensions
             Timeout = TimeSpan.FromSeconds(api.Value.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
-        services.AddSingleton<GenerationLimiter>();
 
         services.AddOpenApi();
         services.AddSingleton<ApiMetrics>();

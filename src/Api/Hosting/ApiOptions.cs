@@ -21,14 +21,10 @@ public sealed class ApiOptions
     [Range(1, 100_000)]
     public int MaxQuestionLength { get; set; } = 2000;
 
-    /// <summary>Generations that run at once; on CPU one at a time keeps each answer fast.</summary>
-    [Range(1, 256)]
-    public int MaxConcurrentGenerations { get; set; } = 1;
-
-    /// <summary>Generations that may wait for a slot; one more is answered 429 with Retry-After.</summary>
-    [Range(0, 10_000)]
-    public int MaxQueuedGenerations { get; set; } = 16;
-
+    /// <summary>
+    /// The <c>Retry-After</c> sent with 429 when the LLM's generation queue is full
+    /// (its size: <c>Llm:MaxConcurrentRequests</c> and <c>Llm:MaxQueuedRequests</c>).
+    /// </summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;
 

@@ -1,11 +1,10 @@
 using System.Diagnostics.Metrics;
-using Rag.Api.Generation;
 
 namespace Rag.Api.Observability;
 
 /// <summary>
 /// What a user of the service watches on <c>/metrics</c> beside ASP.NET Core's request counts and latency:
-/// time to first token and decode speed as the client sees them, the generation queue, and how generations ended.
+/// time to first token and decode speed as the client sees them, and how generations ended.
 /// </summary>
 public sealed class ApiMetrics
 {
@@ -15,7 +14,7 @@ public sealed class ApiMetrics
     private readonly Histogram<double> decodeRate;
     private readonly Counter<long> generations;
 
-    public ApiMetrics(IMeterFactory meterFactory, GenerationLimiter queue)
+    public ApiMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
@@ -26,8 +25,6 @@ public sealed class ApiMetrics
             "Generated tokens per second after the first token.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
         generations = meter.CreateCounter<long>("rag.generations", "{generation}", "Generations by endpoint and outcome (completed, cancelled, failed).");
-        meter.CreateObservableGauge("rag.generation.queue.waiting", () => queue.Waiting, "{request}", "Requests waiting for a generation slot.");
-        meter.CreateObservableGauge("rag.generation.running", () => queue.Running, "{request}", "Generations holding a slot.");
     }
 
     public void RecordFirstToken(string endpoint, TimeSpan sinceRequestStart) =>
