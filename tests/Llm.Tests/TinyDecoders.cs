@@ -14,7 +14,7 @@ internal static class TinyDecoders
 {
     private static readonly Lazy<DecoderReference> SharedReference = new(() => DecoderReference.For(new DecoderOptions()));
 
-    public static string Folder(string layout) => ForgedModels.Decoder(layout == "gqa" ? DecoderLayout.Gqa : DecoderLayout.Optimum);
+    public static string Folder(string layout) => ForgedModels.Decoder(layout == "gqa" ? Rag.ModelForge.Decoder.DecoderLayout.Gqa : Rag.ModelForge.Decoder.DecoderLayout.Optimum);
 
     /// <summary>The managed forward pass over the same weights (identical for both layouts).</summary>
     public static DecoderReference Reference => SharedReference.Value;
@@ -23,18 +23,8 @@ internal static class TinyDecoders
 
     public static HfTokenizer Tokenizer(string layout) => HfTokenizer.Load(Folder(layout));
 
-    /// <summary>ChatML, the format the forge's tokenizer carries special tokens for.</summary>
-    public static IPromptRenderer Renderer(string layout) => new ChatMlRenderer();
-
     /// <summary>A generator with no end-of-sequence ids unless given, so lengths are decided by the test.</summary>
     public static Generator Generator(DecoderSession session, HfTokenizer tokenizer, LlmMetrics metrics, int[]? eos = null,
         int maxConcurrent = 4, int maxQueued = 16, int? contextLength = null) =>
         new(session, tokenizer, eos ?? [], contextLength ?? 256, new RequestGate(maxConcurrent, maxQueued), metrics);
-
-    private sealed class ChatMlRenderer : IPromptRenderer
-    {
-        public string Render(IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> messages, bool addGenerationPrompt) =>
-            string.Concat(messages.Select(m => $"<|im_start|>{m.Role.Value}\n{m.Text}<|im_end|>\n"))
-            + (addGenerationPrompt ? "<|im_start|>assistant\n" : "");
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntime;
 using Rag.Llm.Onnx;
 using Rag.Llm.Serving;
@@ -9,8 +8,8 @@ using Rag.Tokenizers;
 namespace Rag.Llm.Generation;
 
 /// <summary>Runs one request: prefill (one Run over the whole prompt), then one Run per new token until a stop rule
-/// fires, streaming text deltas. The loop runs on a worker thread; the caller's stream reads a channel, and leaving
-/// the stream early cancels the worker within one step and frees the request's cache.</summary>
+/// fires, streaming text deltas. Thread-safe: concurrent requests each get their own cache and binding, admitted
+/// by the request gate.</summary>
 public sealed class Generator(
     DecoderSession session,
     HfTokenizer tokenizer,
@@ -21,6 +20,8 @@ public sealed class Generator(
 {
     public int ContextLength => contextLength;
 
+    /// <summary>Streams the continuation of <paramref name="prompt"/>. Each step runs when the consumer asks for
+    /// more, so a cancelled or abandoned stream stops within one step and frees its cache at once.</summary>
     public async IAsyncEnumerable<string> GenerateAsync(
         IReadOnlyList<int> prompt,
         GenerationOptions options,
@@ -31,57 +32,29 @@ public sealed class Generator(
         ArgumentNullException.ThrowIfNull(options);
         options.Sampling.Validate();
         stats ??= new GenerationStats();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var worker = Task.Run(() => ProduceAsync(prompt, options, stats, channel.Writer, stop.Token), CancellationToken.None);
-        try
-        {
-            await foreach (var delta in channel.Reader.ReadAllAsync(CancellationToken.None))
-            {
-                yield return delta;
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await worker;
-        }
-        // Surfaces a cancellation requested by the caller even when it landed between two deltas.
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private async Task ProduceAsync(
-        IReadOnlyList<int> prompt, GenerationOptions options, GenerationStats stats, ChannelWriter<string> output,
-        CancellationToken cancellationToken)
-    {
         var clock = Stopwatch.StartNew();
-        try
+        using (await gate.EnterAsync(cancellationToken))
         {
-            using (await gate.EnterAsync(cancellationToken))
+            stats.QueueWait = clock.Elapsed;
+            try
             {
-                stats.QueueWait = clock.Elapsed;
-                Generate(prompt, options, stats, output, clock, cancellationToken);
+                foreach (var delta in Steps(prompt, options, stats, clock, cancellationToken))
+                {
+                    yield return delta;
+                }
             }
-            output.Complete();
-        }
-        catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
-        {
-            stats.FinishReason = FinishReason.Cancelled;
-            output.Complete(new OperationCanceledException("Generation was cancelled.", e, cancellationToken));
-        }
-        catch (Exception e)
-        {
-            output.Complete(e);
-        }
-        finally
-        {
-            metrics.Record(stats);
+            finally
+            {
+                // Neither a stop rule nor an error ended it: the caller cancelled or walked away.
+                stats.FinishReason ??= FinishReason.Cancelled;
+                metrics.Record(stats);
+            }
         }
     }
 
-    private void Generate(
-        IReadOnlyList<int> prompt, GenerationOptions options, GenerationStats stats, ChannelWriter<string> output,
-        Stopwatch clock, CancellationToken cancellationToken)
+    private IEnumerable<string> Steps(
+        IReadOnlyList<int> prompt, GenerationOptions options, GenerationStats stats, Stopwatch clock,
+        CancellationToken cancellationToken)
     {
         var promptIds = FitPrompt(prompt, options, stats);
         var budget = contextLength - promptIds.Length;
@@ -91,7 +64,7 @@ public sealed class Generator(
         if (maxNew <= 0)
         {
             stats.FinishReason = FinishReason.Length;
-            return;
+            yield break;
         }
 
         using var state = session.CreateState(capacity);
@@ -101,7 +74,60 @@ public sealed class Generator(
         using var abort = cancellationToken.Register(static s => ((RunOptions)s!).Terminate = true, state.RunOptions);
         try
         {
-            Decode(promptIds, options, stats, output, state, capacity, maxNew, clock, cancellationToken);
+            var vocab = session.VocabSize;
+            var logits = new float[vocab];
+            var history = new TokenHistory(vocab);
+            history.AddPrompt(promptIds);
+            var sampler = new Sampler(vocab);
+            var random = options.Sampling.Seed is { } seed ? new Random(seed) : new Random();
+            var stopCondition = new StopCondition(eosTokenIds, maxNew, capacity);
+            var detokenizer = tokenizer.CreateStreamingDetokenizer();
+            var stops = new StopStrings(options.StopSequences);
+
+            var prefillStart = clock.Elapsed;
+            Run(state, promptIds, logits, cancellationToken);
+            stats.PrefillDuration = clock.Elapsed - prefillStart;
+
+            TimeSpan firstToken = default;
+            while (true)
+            {
+                var token = sampler.Sample(logits, options.Sampling, history, random);
+                if (stats.CompletionTokens == 0)
+                {
+                    firstToken = clock.Elapsed;
+                    stats.TimeToFirstToken = firstToken;
+                }
+                stats.DecodeDuration = clock.Elapsed - firstToken;
+                if (stopCondition.IsEndOfSequence(token))
+                {
+                    stats.FinishReason = FinishReason.EndOfSequence;
+                    break;
+                }
+                history.AddGenerated(token);
+                stats.Tokens.Add(token);
+                stats.CompletionTokens++;
+                var text = stops.Push(detokenizer.Push(token));
+                if (text.Length > 0)
+                {
+                    yield return text;
+                }
+                if (stops.Stopped)
+                {
+                    stats.FinishReason = FinishReason.StopSequence;
+                    break;
+                }
+                if (stopCondition.IsLengthReached(stats.CompletionTokens, state.Cache.Position))
+                {
+                    stats.FinishReason = FinishReason.Length;
+                    break;
+                }
+                Run(state, new ReadOnlySpan<int>(in token), logits, cancellationToken);
+            }
+            var rest = stops.Push(detokenizer.Flush()) + stops.Flush();
+            if (rest.Length > 0)
+            {
+                yield return rest;
+            }
         }
         finally
         {
@@ -109,59 +135,17 @@ public sealed class Generator(
         }
     }
 
-    private void Decode(
-        int[] promptIds, GenerationOptions options, GenerationStats stats, ChannelWriter<string> output,
-        DecodeState state, int capacity, int maxNew, Stopwatch clock, CancellationToken cancellationToken)
+    private void Run(DecodeState state, ReadOnlySpan<int> tokens, Span<float> logits, CancellationToken cancellationToken)
     {
-        var vocab = session.VocabSize;
-        var logits = new float[vocab];
-        var history = new TokenHistory(vocab);
-        history.AddPrompt(promptIds);
-        var sampler = new Sampler(vocab);
-        var random = options.Sampling.Seed is { } seed ? new Random(seed) : new Random();
-        var stopCondition = new StopCondition(eosTokenIds, maxNew, capacity);
-        var detokenizer = tokenizer.CreateStreamingDetokenizer();
-        var stops = new StopStrings(options.StopSequences);
-
-        var prefillStart = clock.Elapsed;
-        session.Run(state, promptIds, logits);
-        stats.PrefillDuration = clock.Elapsed - prefillStart;
-
-        var generated = 0;
-        TimeSpan firstToken = default;
-        while (true)
+        cancellationToken.ThrowIfCancellationRequested();
+        try
         {
-            var token = sampler.Sample(logits, options.Sampling, history, random);
-            if (generated == 0)
-            {
-                firstToken = clock.Elapsed;
-                stats.TimeToFirstToken = firstToken;
-            }
-            stats.DecodeDuration = clock.Elapsed - firstToken;
-            if (stopCondition.IsEndOfSequence(token))
-            {
-                stats.FinishReason = FinishReason.EndOfSequence;
-                break;
-            }
-            history.AddGenerated(token);
-            stats.Tokens.Add(token);
-            stats.CompletionTokens = ++generated;
-            Emit(output, stops.Push(detokenizer.Push(token)));
-            if (stops.Stopped)
-            {
-                stats.FinishReason = FinishReason.StopSequence;
-                break;
-            }
-            if (stopCondition.IsLengthReached(generated, state.Cache.Position))
-            {
-                stats.FinishReason = FinishReason.Length;
-                break;
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            session.Run(state, new ReadOnlySpan<int>(in token), logits);
+            session.Run(state, tokens, logits);
         }
-        Emit(output, stops.Push(detokenizer.Flush()));
-        Emit(output, stops.Flush());
+        catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Generation was cancelled during a model run.", e, cancellationToken);
+        }
     }
 
     private int[] FitPrompt(IReadOnlyList<int> prompt, GenerationOptions options, GenerationStats stats)
@@ -183,13 +167,5 @@ public sealed class Generator(
         var keep = contextLength - room;
         stats.TruncatedTokens = prompt.Count - keep;
         return [.. prompt.Skip(prompt.Count - keep)];
-    }
-
-    private static void Emit(ChannelWriter<string> output, string text)
-    {
-        if (text.Length > 0)
-        {
-            output.TryWrite(text);
-        }
     }
 }

@@ -105,6 +105,11 @@ public sealed class DecoderSession : IDisposable
         {
             throw new ArgumentException($"The logits span holds {logits.Length} values; the vocabulary has {VocabSize}.", nameof(logits));
         }
+        if (state.Cache.Position + tokens.Length > state.Cache.Capacity)
+        {
+            throw new InvalidOperationException(
+                $"The KV cache holds {state.Cache.Capacity} positions; {state.Cache.Position} + {tokens.Length} do not fit.");
+        }
         state.BindInputs(tokens);
         state.Cache.Bind(state.Binding, tokens.Length);
         if (tokens.Length == 1)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Rag.Llm.Chat;
 using Rag.Llm.Generation;
 using Rag.Tokenizers;
 
@@ -12,7 +13,7 @@ namespace Rag.Llm.Serving;
 public sealed class OnnxChatClient(
     Generator generator,
     HfTokenizer tokenizer,
-    IPromptRenderer renderer,
+    ChatTemplate template,
     SamplingOptions defaultSampling,
     string modelId) : IChatClient
 {
@@ -78,7 +79,7 @@ public sealed class OnnxChatClient(
         IEnumerable<ChatMessage> messages, ChatOptions? options, GenerationStats stats, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var prompt = renderer.Render([.. messages], addGenerationPrompt: true);
+        var prompt = template.Render(messages, addGenerationPrompt: true);
         // The rendered template already holds its special tokens (BOS included), as apply_chat_template assumes.
         var ids = tokenizer.Encode(prompt, addSpecialTokens: false);
         return generator.GenerateAsync(ids, ChatOptionsMapping.ToGenerationOptions(options, defaultSampling), stats, cancellationToken);

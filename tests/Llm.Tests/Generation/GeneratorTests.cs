@@ -9,7 +9,7 @@ public sealed class GeneratorTests : IDisposable
     private readonly Rag.Tokenizers.HfTokenizer _tokenizer = TinyDecoders.Tokenizer("optimum");
     private readonly LlmMetrics _metrics = new();
 
-    private IReadOnlyList<int> Prompt(string text) => _tokenizer.Encode(text, addSpecialTokens: false);
+    private int[] Prompt(string text) => _tokenizer.Encode(text, addSpecialTokens: false);
 
     private async Task<(string Text, GenerationStats Stats, List<string> Deltas)> Run(
         Generator generator, string prompt, GenerationOptions options, CancellationToken cancellationToken = default)
@@ -34,7 +34,7 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.Equal(_tokenizer.Decode([.. expected.Select(t => (int)t)]), text);
         Assert.Equal([.. expected.Select(t => (int)t)], stats.CompletionTokenIds);
-        Assert.Equal((prompt.Count, 20, FinishReason.Length), (stats.PromptTokens, stats.CompletionTokens, stats.FinishReason));
+        Assert.Equal((prompt.Length, 20, (FinishReason?)FinishReason.Length), (stats.PromptTokens, stats.CompletionTokens, stats.FinishReason));
     }
 
     [Fact]
@@ -91,14 +91,14 @@ public sealed class GeneratorTests : IDisposable
 
         var truncated = await Run(generator, longPrompt, new GenerationOptions { AllowTruncation = true, MaxNewTokens = 4 });
         Assert.Equal((28, 4), (truncated.Stats.PromptTokens, truncated.Stats.CompletionTokens));
-        Assert.Equal(Prompt(longPrompt).Count - 28, truncated.Stats.TruncatedTokens);
+        Assert.Equal(Prompt(longPrompt).Length - 28, truncated.Stats.TruncatedTokens);
     }
 
     [Fact]
     public async Task Seeded_sampling_reproduces()
     {
         var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
-        var options = new GenerationOptions { MaxNewTokens = 30, Sampling = new SamplingOptions { Temperature = 1.2f, TopP = 0.95f, Seed = 99 } };
+        var options = new GenerationOptions { MaxNewTokens = 30, Sampling = new SamplingOptions { Temperature = 3f, Seed = 99 } };
 
         var first = await Run(generator, "seed", options);
         var second = await Run(generator, "seed", options);
@@ -112,15 +112,22 @@ public sealed class GeneratorTests : IDisposable
     public async Task Streaming_never_splits_a_multi_byte_character_and_loses_nothing()
     {
         var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
-        var options = new GenerationOptions { MaxNewTokens = 200, Sampling = new SamplingOptions { Temperature = 3f, Seed = 5 } };
+        // Random weights at a high temperature pick raw byte tokens; take the first seed whose output holds a
+        // character that arrived as several byte tokens.
+        foreach (var seed in Enumerable.Range(1, 40))
+        {
+            var options = new GenerationOptions { MaxNewTokens = 200, Sampling = new SamplingOptions { Temperature = 4f, Seed = seed } };
+            var (text, stats, deltas) = await Run(generator, "bytes", options);
 
-        var (text, stats, deltas) = await Run(generator, "bytes", options);
-
-        Assert.Equal(_tokenizer.Decode([.. stats.CompletionTokenIds]), text);
-        // Random weights at a high temperature pick raw byte tokens, so characters arrive in pieces.
-        Assert.Contains(text, c => c > '\u007f' && c != '\uFFFD');
-        Assert.True(deltas.Count < stats.CompletionTokens);
-        Assert.All(deltas.SkipLast(1), d => Assert.False(d.EndsWith('\uFFFD') || char.IsHighSurrogate(d[^1])));
+            Assert.Equal(_tokenizer.Decode([.. stats.CompletionTokenIds]), text);
+            Assert.All(deltas.SkipLast(1), d => Assert.False(d.EndsWith('\uFFFD') || char.IsHighSurrogate(d[^1])));
+            if (text.Any(c => c > '\u007f' && c != '\uFFFD'))
+            {
+                Assert.True(deltas.Count < stats.CompletionTokens);
+                return;
+            }
+        }
+        Assert.Fail("No seed produced a multi-byte character.");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Rag.Llm.Chat;
 using Rag.Llm.Generation;
 using Rag.Llm.Serving;
 
@@ -9,7 +10,12 @@ public sealed class OnnxChatClientTests : IDisposable
     private readonly Rag.Llm.Onnx.DecoderSession _session = TinyDecoders.Load("optimum");
     private readonly Rag.Tokenizers.HfTokenizer _tokenizer = TinyDecoders.Tokenizer("optimum");
     private readonly LlmMetrics _metrics = new();
-    private readonly IPromptRenderer _renderer = TinyDecoders.Renderer("optimum");
+    private readonly ChatTemplate _renderer;
+
+    public OnnxChatClientTests()
+    {
+        _renderer = ChatTemplate.FromConfig(_tokenizer.Config);
+    }
 
     private OnnxChatClient Client(SamplingOptions? defaults = null) =>
         new(TinyDecoders.Generator(_session, _tokenizer, _metrics), _tokenizer, _renderer, defaults ?? SamplingOptions.Greedy, "tiny-llama");

@@ -1,0 +1,59 @@
+using Rag.Llm.Chat;
+using Rag.Llm.Generation;
+using Rag.Llm.Loading;
+using Rag.Llm.Onnx;
+using Rag.Tokenizers;
+
+namespace Rag.Llm.Serving;
+
+/// <summary>One loaded model and everything requests share: the session, tokenizer, chat template, request gate
+/// and generator. The single owner of the native session.</summary>
+public sealed class LlmModel : IDisposable
+{
+    private LlmModel(ModelFolder folder, DecoderSession session, HfTokenizer tokenizer, ChatTemplate template,
+        RequestGate gate, Generator generator)
+    {
+        Folder = folder;
+        Session = session;
+        Tokenizer = tokenizer;
+        Template = template;
+        Gate = gate;
+        Generator = generator;
+    }
+
+    public ModelFolder Folder { get; }
+    public DecoderSession Session { get; }
+    public HfTokenizer Tokenizer { get; }
+    public ChatTemplate Template { get; }
+    public RequestGate Gate { get; }
+    public Generator Generator { get; }
+
+    /// <summary>The folder's name, as users call the model (e.g. "SmolLM2-135M-Instruct").</summary>
+    public string ModelId => Path.GetFileName(Folder.Directory.TrimEnd(Path.DirectorySeparatorChar));
+
+    public static LlmModel Load(LlmOptions options, LlmMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var folder = ModelFolder.Open(options.ModelPath);
+        var tokenizer = HfTokenizer.Load(folder.Directory);
+        var template = ChatTemplate.FromConfig(tokenizer.Config);
+        var plan = ExecutionPlan.From(options.ExecutionProvider, options.DeviceId);
+        var session = DecoderSession.Load(folder, plan, options.IntraOpThreads);
+        var gate = new RequestGate(options.MaxConcurrentRequests, options.MaxQueuedRequests);
+        var context = Math.Min(options.ContextLength ?? folder.Config.ContextLength, folder.Config.ContextLength);
+        // generation_config.json decides; a folder without one stops at the tokenizer's EOS.
+        IReadOnlyList<int> eos = folder.Config.EosTokenIds.Count > 0 ? folder.Config.EosTokenIds
+            : tokenizer.EosTokenId is { } id ? [id] : [];
+        return new LlmModel(folder, session, tokenizer, template, gate, new Generator(session, tokenizer, eos, context, gate, metrics));
+    }
+
+    public OnnxChatClient CreateChatClient() =>
+        new(Generator, Tokenizer, Template, Folder.Config.DefaultSampling, ModelId);
+
+    public void Dispose()
+    {
+        Gate.Dispose();
+        Session.Dispose();
+    }
+}
