@@ -66,6 +66,10 @@ public sealed class EmbeddingModel : IDisposable
         {
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
         }
+        if (options.CudaDevice is { } device)
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(device);
+        }
         var session = new InferenceSession(folder.OnnxFile, sessionOptions);
         try
         {

@@ -26,6 +26,12 @@ public sealed class EmbeddingOptions : IValidatableObject
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Runs on this CUDA device instead of the CPU; needs the GPU build of ONNX Runtime (<c>-p:OnnxRuntimeGpu=true</c>).
+    /// </summary>
+    [Range(0, 64)]
+    public int? CudaDevice { get; set; }
+
     /// <summary>Overrides <c>max_seq_length</c> from <c>sentence_bert_config.json</c> (only to shorten it).</summary>
     [Range(0, 1 << 20)]
     public int MaxSequenceLength { get; set; }

@@ -58,15 +58,26 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     public string ModelId => _model.ModelId;
 
-    /// <summary>The model's tokenizer (for counting; <see cref="CountTokens"/> adds the special tokens the model sees).</summary>
+    /// <summary>
+    /// The model's tokenizer, for counting chunk sizes; its counts leave out the <see cref="SpecialTokensPerText"/>
+    /// the model adds, which <see cref="CountTokens"/> includes.
+    /// </summary>
     public Tokenizer Tokenizer => _model.Tokenizer.Tokenizer;
+
+    public int SpecialTokensPerText => _model.Tokenizer.SpecialTokenCount;
 
     /// <summary>Tokens the model would see for <paramref name="text"/> before truncation, special tokens included.</summary>
     public int CountTokens(string text) => _model.Tokenizer.CountTokens(text);
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-        GenerateAsync(values, InputTypeOf(options), cancellationToken);
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (options?.Dimensions is { } dimensions && dimensions != Dimension)
+        {
+            throw new NotSupportedException($"{ModelId} produces {Dimension}-dimensional vectors, not {dimensions}.");
+        }
+        return GenerateAsync(values, InputTypeOf(options), cancellationToken);
+    }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingInputType inputType, CancellationToken cancellationToken = default)

@@ -11,6 +11,8 @@ namespace Rag.Retrieval;
 /// </summary>
 public sealed class Embedder(IEmbeddingGenerator<string, Embedding<float>> generator, int batchSize)
 {
+    private static readonly EmbeddingGenerationOptions QueryOptions = new() { AdditionalProperties = new() { ["input_type"] = "query" } };
+
     private EmbeddingModelInfo? _model;
 
     public IEmbeddingGenerator<string, Embedding<float>> Generator { get; } = generator;
@@ -30,8 +32,12 @@ public sealed class Embedder(IEmbeddingGenerator<string, Embedding<float>> gener
         return _model = new EmbeddingModelInfo(id, dimension);
     }
 
+    /// <summary>
+    /// Embeds a search query. Asymmetric models (e5, bge) want a query prefix: the request says
+    /// "query" under the <c>input_type</c> key, which generators that have no such notion ignore.
+    /// </summary>
     public async Task<ReadOnlyMemory<float>> EmbedQueryAsync(string text, CancellationToken cancellationToken = default) =>
-        (await Generator.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector;
+        (await Generator.GenerateAsync([text], QueryOptions, cancellationToken))[0].Vector;
 
     /// <summary>
     /// Embeds <paramref name="texts"/> in batches, yielding vectors in order as each batch completes;

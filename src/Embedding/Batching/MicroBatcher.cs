@@ -5,8 +5,8 @@ namespace Rag.Embedding.Batching;
 
 /// <summary>
 /// Runs every embedding request through one worker that merges what is waiting — single texts from many callers
-/// or one caller's thousands — into length-sorted batches within the token budget. While less than a budget's
-/// worth is waiting, the worker waits up to <c>maxWait</c> for more callers before it runs.
+/// or one caller's thousands — into length-sorted batches within the token budget. When fewer requests are waiting
+/// than the previous run merged, it waits up to <c>maxWait</c> for the others before it runs.
 /// Owns its worker; the model stays owned by whoever passed it in.
 /// </summary>
 public sealed class MicroBatcher : IAsyncDisposable
@@ -42,18 +42,22 @@ public sealed class MicroBatcher : IAsyncDisposable
     private async Task RunAsync()
     {
         var pending = new List<Request>();
+        var expected = 0;
         var reader = _requests.Reader;
         while (await reader.WaitToReadAsync())
         {
             var tokens = Drain(reader, pending, 0);
-            if (tokens < _maxBatchTokens && _maxWait > TimeSpan.Zero)
+            // Waiting only pays when other callers are about: wait for as many requests as the last run merged
+            // (they come back together), so a lone caller never waits and a crowd is not split in two.
+            if (pending.Count < expected && tokens < _maxBatchTokens && _maxWait > TimeSpan.Zero)
             {
                 using var window = new CancellationTokenSource(_maxWait);
-                while (tokens < _maxBatchTokens && await MoreArrived(reader, window.Token))
+                while (pending.Count < expected && tokens < _maxBatchTokens && await MoreArrived(reader, window.Token))
                 {
                     tokens = Drain(reader, pending, tokens);
                 }
             }
+            expected = pending.Count;
             Run(pending);
             pending.Clear();
         }

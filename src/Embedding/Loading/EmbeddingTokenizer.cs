@@ -4,55 +4,32 @@ using Rag.Embedding.Batching;
 namespace Rag.Embedding.Loading;
 
 /// <summary>
-/// The model's own tokenizer plus the framing sentence-transformers applies around every text: optional
-/// lower-casing, special tokens around the content (<c>[CLS] … [SEP]</c> for BERT) and truncation of the content so
-/// the framed text fits the maximum sequence length (Hugging Face's <c>truncation=True</c> keeps the head).
+/// The model's own tokenizer with the framing sentence-transformers applies around every text: optional
+/// lower-casing (<c>do_lower_case</c> in sentence_bert_config.json), the special tokens, and truncation that keeps
+/// the head of the text so the framed result fits the maximum sequence length (Hugging Face's <c>truncation=True</c>).
 /// </summary>
-public sealed class EmbeddingTokenizer
+public abstract class EmbeddingTokenizer
 {
-    private readonly Func<string, IReadOnlyList<int>> _encodeContent;
-    private readonly int[] _prefix;
-    private readonly int[] _suffix;
     private readonly bool _lowerCase;
 
-    /// <param name="tokenizer">The tokenizer as callers see it (e.g. for counting chunk sizes).</param>
-    /// <param name="encodeContent">Ids of a text without any special tokens.</param>
-    /// <param name="prefix">Special tokens before the content (BERT: <c>[CLS]</c>).</param>
-    /// <param name="suffix">Special tokens after the content (BERT: <c>[SEP]</c>).</param>
-    /// <param name="padId">Id written into padded positions (they are masked out, but must be a valid id).</param>
-    /// <param name="lowerCase">sentence-transformers' <c>do_lower_case</c>, applied to the text before tokenizing.</param>
-    public EmbeddingTokenizer(Tokenizer tokenizer, Func<string, IReadOnlyList<int>> encodeContent, int[] prefix, int[] suffix, int padId, bool lowerCase)
-    {
-        PadId = padId;
-        Tokenizer = tokenizer;
-        _encodeContent = encodeContent;
-        _prefix = prefix;
-        _suffix = suffix;
-        _lowerCase = lowerCase;
-    }
+    protected EmbeddingTokenizer(bool lowerCase) => _lowerCase = lowerCase;
 
-    public Tokenizer Tokenizer { get; }
+    /// <summary>The tokenizer as callers see it, e.g. to count chunk sizes in the model's tokens.</summary>
+    public abstract Tokenizer Tokenizer { get; }
 
-    public int PadId { get; }
+    /// <summary>Id written into padded positions: they are masked out, but must still be a valid id.</summary>
+    public abstract int PadId { get; }
 
-    /// <summary>Number of special tokens added around every text.</summary>
-    public int SpecialTokenCount => _prefix.Length + _suffix.Length;
+    /// <summary>Tokens framed and cut to at most <paramref name="maxLength"/>.</summary>
+    public EncodedText Encode(string text, int maxLength) => EncodeFramed(Cased(text), maxLength);
 
-    public EncodedText Encode(string text, int maxLength)
-    {
-        var content = _encodeContent(_lowerCase ? text.ToLowerInvariant() : text);
-        var room = Math.Max(0, maxLength - SpecialTokenCount);
-        var kept = Math.Min(content.Count, room);
-        var ids = new int[_prefix.Length + kept + _suffix.Length];
-        _prefix.CopyTo(ids, 0);
-        for (var i = 0; i < kept; i++)
-        {
-            ids[_prefix.Length + i] = content[i];
-        }
-        _suffix.CopyTo(ids, _prefix.Length + kept);
-        return new EncodedText(ids, kept < content.Count);
-    }
+    /// <summary>Special tokens added around every text (2 for BERT's <c>[CLS] … [SEP]</c>).</summary>
+    public abstract int SpecialTokenCount { get; }
 
     /// <summary>Tokens the model sees for <paramref name="text"/> before truncation, special tokens included.</summary>
-    public int CountTokens(string text) => _encodeContent(_lowerCase ? text.ToLowerInvariant() : text).Count + SpecialTokenCount;
+    public int CountTokens(string text) => Tokenizer.CountTokens(Cased(text)) + SpecialTokenCount;
+
+    protected abstract EncodedText EncodeFramed(string text, int maxLength);
+
+    private string Cased(string text) => _lowerCase ? text.ToLowerInvariant() : text;
 }

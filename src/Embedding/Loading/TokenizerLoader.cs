@@ -1,8 +1,12 @@
 using Microsoft.ML.Tokenizers;
+using Rag.Tokenizers;
 
 namespace Rag.Embedding.Loading;
 
-/// <summary>Builds the <see cref="EmbeddingTokenizer"/> of a sentence-transformers folder.</summary>
+/// <summary>
+/// Builds the <see cref="EmbeddingTokenizer"/> of a sentence-transformers folder: <c>vocab.txt</c> (WordPiece, the
+/// BERT family) when present, else <c>tokenizer.json</c>.
+/// </summary>
 public static class TokenizerLoader
 {
     public static EmbeddingTokenizer Load(ModelFolder folder)
@@ -12,15 +16,19 @@ public static class TokenizerLoader
         {
             return LoadWordPiece(folder, vocab);
         }
-        throw new FileNotFoundException(
-            $"No tokenizer in '{folder.Path}': expected '{vocab}' (WordPiece vocabulary).", vocab);
+        var json = Path.Combine(folder.Path, "tokenizer.json");
+        if (File.Exists(json))
+        {
+            return new HfEmbeddingTokenizer(HfTokenizer.Load(folder.Path), folder.LowerCase);
+        }
+        throw new FileNotFoundException($"No tokenizer in '{folder.Path}': expected '{vocab}' or '{json}'.", vocab);
     }
 
     /// <summary>
     /// BERT-family vocabularies, with the normaliser options Hugging Face's BertTokenizer reads from
     /// <c>tokenizer_config.json</c>: <c>strip_accents</c> unset means "strip when lower-casing".
     /// </summary>
-    private static EmbeddingTokenizer LoadWordPiece(ModelFolder folder, string vocab)
+    private static WordPieceEmbeddingTokenizer LoadWordPiece(ModelFolder folder, string vocab)
     {
         var config = ConfigFile.Read(Path.Combine(folder.Path, "tokenizer_config.json"));
         var lowerCase = ConfigFile.Bool(config, "do_lower_case") ?? true;
@@ -35,13 +43,6 @@ public static class TokenizerLoader
             UnknownToken = ConfigFile.String(config, "unk_token") ?? "[UNK]",
             MaskingToken = ConfigFile.String(config, "mask_token") ?? "[MASK]",
         };
-        var bert = BertTokenizer.Create(vocab, options);
-        return new EmbeddingTokenizer(
-            bert,
-            text => bert.EncodeToIds(text, addSpecialTokens: false),
-            [bert.ClassificationTokenId],
-            [bert.SeparatorTokenId],
-            bert.PaddingTokenId,
-            folder.LowerCase);
+        return new WordPieceEmbeddingTokenizer(BertTokenizer.Create(vocab, options), folder.LowerCase);
     }
 }

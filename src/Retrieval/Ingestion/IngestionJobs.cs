@@ -84,8 +84,8 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("worker", worker);
         command.Parameters.AddWithValue("lease", lease);
         command.Parameters.AddWithValue("max", maxAttempts);
+        // The first statement returns no rows, so the reader starts on the claim's RETURNING set.
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;

@@ -21,25 +21,32 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(model);
-        await using var command = dataSource.CreateCommand(
-            """
-            WITH created AS (
-                INSERT INTO collections (name, embedding_model, embedding_dimension) VALUES (@name, @model, @dimension)
-                ON CONFLICT (name) DO NOTHING
-                RETURNING id, name, embedding_model, embedding_dimension)
-            SELECT * FROM created
-            UNION ALL
-            SELECT id, name, embedding_model, embedding_dimension FROM collections WHERE name = @name
-            LIMIT 1
-            """);
-        command.Parameters.AddWithValue("name", name);
-        command.Parameters.AddWithValue("model", model.Id);
-        command.Parameters.AddWithValue("dimension", model.Dimension);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var collection = new CollectionInfo(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
-        EnsureSameModel(collection, model);
-        return collection;
+        // A creator racing us may commit after our statement's snapshot, so neither branch of the
+        // query sees a row; the next attempt does.
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(
+                """
+                WITH created AS (
+                    INSERT INTO collections (name, embedding_model, embedding_dimension) VALUES (@name, @model, @dimension)
+                    ON CONFLICT (name) DO NOTHING
+                    RETURNING id, name, embedding_model, embedding_dimension)
+                SELECT * FROM created
+                UNION ALL
+                SELECT id, name, embedding_model, embedding_dimension FROM collections WHERE name = @name
+                LIMIT 1
+                """);
+            command.Parameters.AddWithValue("name", name);
+            command.Parameters.AddWithValue("model", model.Id);
+            command.Parameters.AddWithValue("dimension", model.Dimension);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var collection = new CollectionInfo(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+                EnsureSameModel(collection, model);
+                return collection;
+            }
+        }
     }
 
     /// <summary>The collection, or null when it does not exist; refuses a model other than the one that wrote it.</summary>

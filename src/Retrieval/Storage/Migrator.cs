@@ -38,6 +38,9 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
         {
             throw new MigrationException($"Database migration failed: {ex.Message}", ex);
         }
+        // The data source may have loaded its type catalogue before the first migration created
+        // the vector extension; reload so vectors (UseVector) can be written on every connection.
+        await connection.ReloadTypesAsync(cancellationToken);
     }
 
     // The column's type modifier is the dimension it was created with; a different model would

@@ -53,12 +53,17 @@ public static class BpeFiles
         });
     }
 
+    /// <summary>The BPE vocabulary plus the special tokens, as GPT-2's vocab.json lists &lt;|endoftext|&gt; (loaders expect it there).</summary>
     private static JsonObject Vocab(BpeModel model)
     {
         var vocab = new JsonObject();
         for (var id = 0; id < model.Vocabulary.Count; id++)
         {
             vocab[model.Vocabulary[id]] = id;
+        }
+        foreach (var token in BpeModel.SpecialTokens)
+        {
+            vocab[token] = model.SpecialId(token);
         }
         return vocab;
     }

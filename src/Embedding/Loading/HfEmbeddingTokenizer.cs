@@ -1,0 +1,35 @@
+using Microsoft.ML.Tokenizers;
+using Rag.Embedding.Batching;
+using Rag.Tokenizers;
+
+namespace Rag.Embedding.Loading;
+
+/// <summary>
+/// A <c>tokenizer.json</c> through the loader shared with the LLM engine; its post-processor adds the special tokens
+/// (e.g. <c>[CLS] … [SEP]</c>, or a trailing EOS for last-token pooled decoder embedders).
+/// </summary>
+public sealed class HfEmbeddingTokenizer : EmbeddingTokenizer
+{
+    private readonly HfTokenizer _hf;
+
+    public HfEmbeddingTokenizer(HfTokenizer hf, bool lowerCase)
+        : base(lowerCase)
+    {
+        _hf = hf;
+        Tokenizer = hf.AsTokenizer();
+        SpecialTokenCount = hf.Encode("", addSpecialTokens: true).Length;
+        PadId = hf.PadTokenId ?? hf.EosTokenId ?? 0;
+    }
+
+    public override Tokenizer Tokenizer { get; }
+
+    public override int PadId { get; }
+
+    public override int SpecialTokenCount { get; }
+
+    protected override EncodedText EncodeFramed(string text, int maxLength)
+    {
+        var encoded = _hf.EncodeWithOffsets(text, addSpecialTokens: true, maxTokens: maxLength);
+        return new EncodedText(encoded.Ids, encoded.Truncated);
+    }
+}

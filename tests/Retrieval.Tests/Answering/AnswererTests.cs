@@ -1,0 +1,147 @@
+using Rag.Retrieval.Answering;
+using Rag.Retrieval.Search;
+using Rag.Retrieval.Tests.Support;
+
+namespace Rag.Retrieval.Tests.Answering;
+
+public sealed class AnswererTests : IAsyncLifetime
+{
+    private RetrievalDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await RetrievalDatabase.CreateAsync(64);
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private async Task<RetrievalHarness> SeededAsync(ScriptedChatClient chat, RetrievalOptions? settings = null)
+    {
+        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator(), chat, settings);
+        await harness.IngestTextAsync("volcanoes.md", "# Volcanoes\n\nMagma rises through the volcano crust and erupts as lava.");
+        await harness.IngestTextAsync("glaciers.md", "# Glaciers\n\nGlaciers carve valleys as the ice flows downhill slowly.");
+        await harness.IngestTextAsync("deserts.md", "# Deserts\n\nDeserts receive little rain and dunes move with the wind.");
+        return harness;
+    }
+
+    [Fact]
+    public async Task Citations_map_to_the_chunks_the_answer_cites()
+    {
+        var chat = new ScriptedChatClient("Ice flows downhill and carves valleys [2]. Nothing else applies [7].");
+        var harness = await SeededAsync(chat);
+
+        var answer = await harness.Answerer.AskAsync(new SearchRequest("how do glaciers carve valleys with ice") { TopK = 3, MinRelevance = 0 });
+
+        Assert.False(answer.Abstained);
+        Assert.Equal(1, chat.Calls);
+        var citation = Assert.Single(answer.Citations);
+        Assert.Equal(2, citation.Number);
+        var source2 = Assert.Single(answer.Sources, s => s.Number == 2).Hit;
+        Assert.Equal(source2.ChunkId, citation.ChunkId);
+        Assert.Equal(source2.DocumentId, citation.DocumentId);
+        Assert.Equal(source2.StartOffset, citation.StartOffset);
+        Assert.Equal(source2.EndOffset, citation.EndOffset);
+        // The prompt showed that very chunk as [2].
+        var prompt = chat.LastMessages[^1].Text;
+        var block = prompt[prompt.IndexOf("[2]", StringComparison.Ordinal)..];
+        Assert.Contains(source2.Text.Trim(), block, StringComparison.Ordinal);
+        Assert.Equal(2, chat.LastMessages.Count);
+    }
+
+    [Fact]
+    public async Task The_prompt_numbers_sources_in_rank_order_and_instructs_grounding()
+    {
+        var chat = new ScriptedChatClient("Lava [1].");
+        var harness = await SeededAsync(chat);
+
+        var answer = await harness.Answerer.AskAsync(new SearchRequest("volcano magma lava") { TopK = 3, MinRelevance = 0 });
+
+        Assert.Equal("volcanoes.md", answer.Sources[0].Hit.DocumentName);
+        Assert.Equal([1, 2, 3], answer.Sources.Select(s => s.Number!.Value));
+        Assert.True(answer.Sources[0].Hit.Score >= answer.Sources[1].Hit.Score);
+        var system = chat.LastMessages[0].Text;
+        Assert.Contains("only the numbered sources", system, StringComparison.Ordinal);
+        Assert.Contains("[1]", system, StringComparison.Ordinal);
+        Assert.Contains("do not contain", system, StringComparison.Ordinal);
+        Assert.EndsWith("Question: volcano magma lava", chat.LastMessages[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nothing_relevant_abstains_without_calling_the_llm()
+    {
+        var chat = new ScriptedChatClient("should never be produced [1]");
+        var harness = await SeededAsync(chat);
+
+        var answer = await harness.Answerer.AskAsync(new SearchRequest("quantum chromodynamics of quarks") { MinRelevance = 0.5 });
+
+        Assert.True(answer.Abstained);
+        Assert.Equal(0, chat.Calls);
+        Assert.Equal(Answerer.NothingFound, answer.Text);
+        Assert.Empty(answer.Citations);
+        Assert.Empty(answer.Sources);
+    }
+
+    [Fact]
+    public async Task Sources_that_do_not_fit_the_context_window_are_left_out_of_the_prompt()
+    {
+        var numberedCounts = new List<int>();
+        for (var context = 200; context <= 1200; context += 50)
+        {
+            var chat = new ScriptedChatClient("Answer [1].");
+            var settings = new RetrievalOptions { ChunkMaxTokens = 64, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, ChatContextTokens = context, AnswerMaxTokens = 40 };
+            var harness = await SeededAsync(chat, settings);
+
+            var answer = await harness.Answerer.AskAsync(new SearchRequest("volcano glaciers deserts") { TopK = 3, MinRelevance = -1 });
+
+            Assert.Equal(3, answer.Sources.Count);
+            var numbered = answer.Sources.Count(s => s.Number is not null);
+            numberedCounts.Add(numbered);
+            if (numbered == 0)
+            {
+                // Not even one source fits: nothing to ground an answer on.
+                Assert.True(answer.Abstained);
+                Assert.Equal(0, chat.Calls);
+                continue;
+            }
+            var promptTokens = chat.LastMessages.Sum(m => TestTokenizer.Instance.CountTokens(m.Text));
+            Assert.True(promptTokens <= context - settings.AnswerMaxTokens, $"prompt uses {promptTokens} of {context} tokens");
+            Assert.All(answer.Sources.Where(s => s.Number is null), s => Assert.DoesNotContain(s.Hit.Text.Trim(), chat.LastMessages[1].Text, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(numberedCounts.Order(), numberedCounts);
+        Assert.Contains(numberedCounts, n => n is 1 or 2);
+        Assert.Equal(3, numberedCounts[^1]);
+    }
+
+    [Fact]
+    public async Task Streaming_yields_sources_then_deltas_then_the_final_record()
+    {
+        var chat = new ScriptedChatClient("Dunes move with the wind [1].");
+        var harness = await SeededAsync(chat);
+
+        var updates = new List<AnswerUpdate>();
+        await foreach (var update in harness.Answerer.AskStreamingAsync(new SearchRequest("desert dunes wind") { TopK = 2, MinRelevance = 0 }))
+        {
+            updates.Add(update);
+        }
+
+        Assert.IsType<AnswerSourcesUpdate>(updates[0]);
+        var deltas = updates.Skip(1).Take(updates.Count - 2).ToList();
+        Assert.True(deltas.Count > 1);
+        Assert.All(deltas, d => Assert.IsType<AnswerDeltaUpdate>(d));
+        var final = Assert.IsType<AnswerCompletedUpdate>(updates[^1]).Answer;
+        Assert.Equal(string.Concat(deltas.Cast<AnswerDeltaUpdate>().Select(d => d.Text)), final.Text);
+        Assert.Equal(6, final.Usage?.OutputTokenCount);
+        Assert.NotNull(final.Timings.TimeToFirstTokenMs);
+        Assert.NotNull(final.Timings.DecodeTokensPerSecond);
+        Assert.True(final.Timings.EmbedMs > 0);
+        Assert.True(final.Timings.SearchMs > 0);
+        Assert.True(final.Timings.TotalMs >= final.Timings.SearchMs);
+    }
+
+    [Theory]
+    [InlineData("See [1] and [3].", new[] { 1, 3 })]
+    [InlineData("Both [2, 1] agree; again [1][2].", new[] { 2, 1 })]
+    [InlineData("No markers, just [text] and [].", new int[0])]
+    public void Citation_markers_are_found_in_order_of_first_use(string answer, int[] expected)
+    {
+        Assert.Equal(expected, CitationParser.Parse(answer));
+    }
+}

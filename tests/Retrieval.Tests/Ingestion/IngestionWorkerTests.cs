@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Rag.Retrieval.Ingestion;
+using Rag.Retrieval.Tests.Support;
+
+namespace Rag.Retrieval.Tests.Ingestion;
+
+public sealed class IngestionWorkerTests : IAsyncLifetime
+{
+    private RetrievalDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await RetrievalDatabase.CreateAsync(64);
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private static IngestRequest Text(string name, string text) => new(name, Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task A_queued_job_completes_with_its_document_and_step_timings()
+    {
+        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var id = await harness.Jobs.EnqueueAsync(Text("notes.md", "# Notes\n\nSome notes about lemons and limes."), "default");
+        Assert.Equal(IngestionJobStatus.Pending, (await harness.Jobs.GetAsync(id))!.Status);
+
+        Assert.Equal(id, await harness.NewWorker().ProcessNextAsync());
+
+        var job = (await harness.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Completed, job.Status);
+        Assert.Equal(1, job.Attempts);
+        Assert.NotNull(job.DocumentId);
+        Assert.NotNull(job.Timings);
+        Assert.True(job.Timings.Embed > TimeSpan.Zero && job.Timings.Store > TimeSpan.Zero && job.Timings.Extract > TimeSpan.Zero);
+        Assert.Equal(1, await _database.ScalarAsync($"SELECT count(*) FROM documents WHERE id = '{job.DocumentId}'"));
+        Assert.Null(await harness.NewWorker().ProcessNextAsync());
+    }
+
+    [Fact]
+    public async Task Two_workers_never_process_the_same_job()
+    {
+        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var queued = new List<Guid>();
+        for (var i = 0; i < 24; i++)
+        {
+            queued.Add(await harness.Jobs.EnqueueAsync(Text($"doc{i}.txt", $"Document {i} talks about topic {i} at length."), "default"));
+        }
+        var processed = new ConcurrentBag<(int Worker, Guid Job)>();
+
+        async Task RunAsync(int worker)
+        {
+            var instance = harness.NewWorker();
+            while (await instance.ProcessNextAsync() is Guid job)
+            {
+                processed.Add((worker, job));
+            }
+        }
+        await Task.WhenAll(Task.Run(() => RunAsync(1)), Task.Run(() => RunAsync(2)));
+
+        Assert.Equal(queued.Order(), processed.Select(p => p.Job).Order());
+        Assert.DoesNotContain(processed.GroupBy(p => p.Job), g => g.Count() > 1);
+        Assert.Equal(24, await _database.ScalarAsync("SELECT count(*) FROM ingestion_jobs WHERE status = 'completed' AND attempts = 1"));
+        Assert.Equal(24, await _database.ScalarAsync("SELECT count(*) FROM documents"));
+    }
+
+    [Fact]
+    public async Task A_job_whose_worker_died_is_picked_up_again_after_its_lease()
+    {
+        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var id = await harness.Jobs.EnqueueAsync(Text("orphan.txt", "A job whose first worker crashed."), "default");
+        // A worker claims it with a short lease and then dies without finishing.
+        var dead = await harness.Jobs.ClaimAsync("dead-worker", TimeSpan.FromMilliseconds(300), maxAttempts: 3);
+        Assert.Equal(id, dead!.Id);
+        Assert.Null(await harness.NewWorker().ProcessNextAsync());
+
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        Assert.Equal(id, await harness.NewWorker().ProcessNextAsync());
+
+        var job = (await harness.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Completed, job.Status);
+        Assert.Equal(2, job.Attempts);
+        // The dead worker's late completion is fenced out: its attempt is no longer the current one.
+        Assert.False(await harness.Jobs.CompleteAsync(dead, Guid.NewGuid(), new IngestionTimings(default, default, default, default)));
+    }
+
+    [Fact]
+    public async Task An_unreadable_file_fails_the_job_with_the_error()
+    {
+        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var id = await harness.Jobs.EnqueueAsync(new IngestRequest("scan.pdf", Encoding.UTF8.GetBytes("not really a pdf")), "default");
+
+        await harness.NewWorker().ProcessNextAsync();
+
+        var job = (await harness.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Failed, job.Status);
+        Assert.Contains("scan.pdf", job.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await _database.ScalarAsync("SELECT count(*) FROM documents"));
+    }
+
+    [Fact]
+    public async Task A_transient_failure_is_retried_until_it_succeeds()
+    {
+        var failing = new RetrievalHarness(_database, new FailingEmbeddingGenerator(succeedingCalls: 0));
+        var id = await failing.Jobs.EnqueueAsync(Text("retry.txt", "Retry me please."), "default");
+
+        await failing.NewWorker().ProcessNextAsync();
+        var afterFailure = (await failing.Jobs.GetAsync(id))!;
+        await new RetrievalHarness(_database, new LexicalEmbeddingGenerator()).NewWorker().ProcessNextAsync();
+
+        Assert.Equal(IngestionJobStatus.Pending, afterFailure.Status);
+        Assert.Contains("injected", afterFailure.Error, StringComparison.Ordinal);
+        var job = (await failing.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Completed, job.Status);
+        Assert.Equal(2, job.Attempts);
+    }
+}

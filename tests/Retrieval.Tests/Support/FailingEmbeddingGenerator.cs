@@ -1,0 +1,20 @@
+using Microsoft.Extensions.AI;
+
+namespace Rag.Retrieval.Tests.Support;
+
+/// <summary>Embeds the first <paramref name="succeedingCalls"/> batches, then throws: a failure injected mid-ingestion.</summary>
+public sealed class FailingEmbeddingGenerator(int succeedingCalls) : LexicalEmbeddingGenerator
+{
+    public int Attempts { get; private set; }
+
+    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Attempts++;
+        if (Calls >= succeedingCalls)
+        {
+            throw new InvalidOperationException("injected embedding failure");
+        }
+        return base.GenerateAsync(values, options, cancellationToken);
+    }
+}
