@@ -8,6 +8,7 @@ using Rag.Api.Contracts.Rag;
 using Rag.Api.Endpoints.OpenAi;
 using Rag.Api.Errors;
 using Rag.Api.Generation;
+using Rag.Llm.Serving;
 
 namespace Rag.Api.Endpoints;
 
@@ -20,6 +21,8 @@ public static class OpenAiEndpoints
         var openAi = v1.MapGroup("/").WithTags("OpenAI-compatible");
         openAi.MapPost("/chat/completions", ChatAsync).WithName("CreateChatCompletion")
             .WithSummary("Chat with the loaded LLM; with \"collection\" set, answers from that collection's passages.");
+        openAi.MapPost("/completions", CompletionsAsync).WithName("CreateCompletion")
+            .WithSummary("Continue a raw prompt (no chat template) with the loaded LLM.");
         openAi.MapPost("/embeddings", EmbeddingsAsync).WithName("CreateEmbeddings").WithSummary("Embed strings with the loaded embedding model.");
         return v1;
     }
@@ -38,15 +41,7 @@ public static class OpenAiEndpoints
         {
             return Problems.BadRequest(error);
         }
-        var options = new ChatOptions
-        {
-            ModelId = services.Models.LlmId,
-            Temperature = request.Temperature,
-            TopP = request.TopP,
-            MaxOutputTokens = request.MaxCompletionTokens ?? request.MaxTokens,
-            StopSequences = stop,
-            Seed = request.Seed,
-        };
+        var options = ToChatOptions(request, services, stop, request.MaxCompletionTokens ?? request.MaxTokens);
 
         var sources = new List<SourceDto>();
         IAsyncEnumerable<ChatResponseUpdate> generation;
@@ -81,6 +76,34 @@ public static class OpenAiEndpoints
         {
             Sources = request.Collection is null ? null : sources,
         });
+    }
+
+    public static async Task<Results<Ok<CompletionResponse>, ServerSentEventsResult<string>, ProblemHttpResult>> CompletionsAsync(
+        CompletionRequest request, [AsParameters] OpenAiServices services, LlmModel llm, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Models.Serves(request.Model, ModelKind.Llm))
+        {
+            return Problems.ModelNotFound(request.Model!);
+        }
+        if (OpenAiRequestReader.ReadPrompt(request.Prompt, out var prompt) is { } error
+            || (error = OpenAiRequestReader.ReadStop(request.Stop, out var stop)) is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+        var recorder = new GenerationRecorder(services.Metrics, "completions");
+        var generation = TextCompletion.GenerateAsync(llm, prompt, ToChatOptions(request, services, stop, request.MaxTokens), cancellationToken);
+        var updates = await PrimedSequence.StartAsync(recorder.Observe(generation, cancellationToken), _ => true, cancellationToken);
+        var id = "cmpl-" + Guid.NewGuid().ToString("N");
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (request.Stream)
+        {
+            return TypedResults.ServerSentEvents(CompletionChunksAsync(updates, recorder, id, created, services, request.StreamOptions?.IncludeUsage ?? false));
+        }
+        var response = await updates.ToChatResponseAsync(cancellationToken);
+        return TypedResults.Ok(new CompletionResponse(id, created, services.Models.LlmId,
+            [new CompletionChoiceDto(response.Text, 0, null, FinishReason(recorder.FinishReason))], Usage(recorder)));
     }
 
     public static async Task<Results<Ok<EmbeddingResponse>, ProblemHttpResult>> EmbeddingsAsync(
@@ -131,6 +154,33 @@ public static class OpenAiEndpoints
         }
         yield return "[DONE]";
     }
+
+    private static async IAsyncEnumerable<string> CompletionChunksAsync(
+        IAsyncEnumerable<ChatResponseUpdate> updates, GenerationRecorder recorder, string id, long created, OpenAiServices services, bool includeUsage)
+    {
+        var json = services.Json.Value.SerializerOptions;
+        var model = services.Models.LlmId;
+        await foreach (var update in updates)
+        {
+            if (!string.IsNullOrEmpty(update.Text))
+            {
+                yield return JsonSerializer.Serialize(new CompletionResponse(id, created, model, [new CompletionChoiceDto(update.Text, 0, null, null)], null), json);
+            }
+        }
+        yield return JsonSerializer.Serialize(new CompletionResponse(id, created, model, [new CompletionChoiceDto("", 0, null, FinishReason(recorder.FinishReason))],
+            includeUsage ? Usage(recorder) : null), json);
+        yield return "[DONE]";
+    }
+
+    private static ChatOptions ToChatOptions(GenerationRequest request, OpenAiServices services, IList<string>? stop, int? maxTokens) => new()
+    {
+        ModelId = services.Models.LlmId,
+        Temperature = request.Temperature,
+        TopP = request.TopP,
+        MaxOutputTokens = maxTokens,
+        StopSequences = stop,
+        Seed = request.Seed,
+    };
 
     internal static string FinishReason(ChatFinishReason? reason) =>
         reason == ChatFinishReason.Length ? "length" : "stop";

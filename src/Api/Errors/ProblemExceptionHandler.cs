@@ -50,6 +50,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             (bad.StatusCode, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
         BadHttpRequestException bad => (bad.StatusCode, ReasonTitle(bad.StatusCode), bad.Message),
         InvalidDataException invalid => (400, "Invalid request body", invalid.Message),
+        JsonException json => (400, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
         LlmBusyException busy => (429, "Too many requests", busy.Message),
         UnsupportedDocumentException unsupported => (415, "Unsupported document type", unsupported.Message),
         UnreadableDocumentException unreadable => (422, "Unreadable document", unreadable.Message),

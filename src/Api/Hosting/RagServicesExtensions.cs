@@ -1,6 +1,8 @@
 using Microsoft.ML.Tokenizers;
 using Rag.Api.Observability;
 using Rag.Embedding;
+using Rag.Llm;
+using Rag.Llm.Serving;
 using Rag.Retrieval;
 
 namespace Rag.Api.Hosting;
@@ -18,9 +20,33 @@ public static class RagServicesExtensions
         // Hosted services start in registration order: reach the database, migrate (Retrieval), then load the models.
         services.AddHostedService<DatabaseConnectionCheck>();
         services.AddEmbedding(configuration);
+        services.AddLlm(configuration);
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => sp.GetRequiredService<OnnxEmbeddingGenerator>().Tokenizer);
+        services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.ChatTokenizer, (sp, _) => sp.GetRequiredService<LlmModel>().Tokenizer.AsTokenizer());
         services.AddRetrieval(configuration);
+        services.AddOptions<RetrievalOptions>().PostConfigure<LlmModel, OnnxEmbeddingGenerator>((options, llm, embedder) =>
+            FitToModels(options, configuration.GetSection(nameof(RetrievalOptions)), llm.Generator.ContextLength, embedder.MaxSequenceLength));
         services.AddHostedService<ModelWarmup>();
+        services.AddHostedService<IngestionJobsGauge>();
         return builder;
+    }
+
+    // The token budgets follow the loaded models unless configured: a chunk never longer than the embedder
+    // reads, a prompt never longer than the LLM's context window.
+    private static void FitToModels(RetrievalOptions options, IConfigurationSection configured, int contextLength, int maxSequenceLength)
+    {
+        if (configured[nameof(RetrievalOptions.ChunkMaxTokens)] is null)
+        {
+            options.ChunkMaxTokens = Math.Min(options.ChunkMaxTokens, maxSequenceLength);
+            options.ChunkOverlapTokens = Math.Min(options.ChunkOverlapTokens, options.ChunkMaxTokens / 10);
+        }
+        if (configured[nameof(RetrievalOptions.ChatContextTokens)] is null)
+        {
+            options.ChatContextTokens = contextLength;
+        }
+        if (configured[nameof(RetrievalOptions.AnswerMaxTokens)] is null)
+        {
+            options.AnswerMaxTokens = Math.Min(options.AnswerMaxTokens, options.ChatContextTokens / 4);
+        }
     }
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
+using Rag.Llm.Serving;
 
 namespace Rag.Api.Observability;
 
 /// <summary>
 /// What a user of the service watches on <c>/metrics</c> beside ASP.NET Core's request counts and latency:
-/// time to first token and decode speed as the client sees them, and how generations ended.
+/// time to first token and decode speed as the client sees them, the generation queue, and how generations ended.
 /// </summary>
 public sealed class ApiMetrics
 {
@@ -14,7 +15,7 @@ public sealed class ApiMetrics
     private readonly Histogram<double> decodeRate;
     private readonly Counter<long> generations;
 
-    public ApiMetrics(IMeterFactory meterFactory)
+    public ApiMetrics(IMeterFactory meterFactory, LlmModel llm)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
@@ -24,6 +25,8 @@ public sealed class ApiMetrics
         decodeRate = meter.CreateHistogram<double>("rag.generation.decode_rate", "{token}/s",
             "Generated tokens per second after the first token.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+        meter.CreateObservableGauge("rag.generation.queue_depth", () => llm.Gate.Queued, "{request}",
+            "Generations waiting for a slot; when full (Llm:MaxQueuedRequests) requests get 429.");
         generations = meter.CreateCounter<long>("rag.generations", "{generation}", "Generations by endpoint and outcome (completed, cancelled, failed).");
     }
 

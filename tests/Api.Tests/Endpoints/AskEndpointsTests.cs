@@ -32,7 +32,6 @@ public sealed class AskEndpointsTests(ApiServer server) : IClassFixture<ApiServe
         Assert.NotEmpty(sources);
         Assert.Equal(Enumerable.Range(1, sources.Count), sources.Select(s => s.GetProperty("n").GetInt32()));
         Assert.Equal("cats.txt", sources[0].GetProperty("document_name").GetString());
-        Assert.Contains("cat", sources[0].GetProperty("text").GetString(), StringComparison.OrdinalIgnoreCase);
 
         var usage = answer.GetProperty("usage");
         Assert.True(usage.GetProperty("prompt_tokens").GetInt32() > 0);
@@ -73,33 +72,6 @@ public sealed class AskEndpointsTests(ApiServer server) : IClassFixture<ApiServe
     }
 
     [Fact]
-    public async Task A_client_that_disconnects_cancels_its_generation()
-    {
-        // The same question undisturbed generates many tokens, so stopping after the first one is a real cancellation.
-        Assert.True((await AskAsync()).GetProperty("usage").GetProperty("completion_tokens").GetInt32() >= 20);
-        var cancelledBefore = await CancelledAsksAsync();
-
-        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/collections/{Collection}/ask") { Content = JsonContent.Create(new { question = Question, stream = true }) })
-        using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
-        {
-            await foreach (var e in ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync()))
-            {
-                if (e.Type == "delta")
-                {
-                    break;
-                }
-            }
-        }
-
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await CancelledAsksAsync() == cancelledBefore && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        Assert.Equal(cancelledBefore + 1, await CancelledAsksAsync());
-    }
-
-    [Fact]
     public async Task A_question_over_the_limit_is_400_and_an_unknown_collection_404()
     {
         using var tooLong = await client.PostAsJsonAsync($"/v1/collections/{Collection}/ask", new { question = new string('a', 501) });
@@ -116,11 +88,5 @@ public sealed class AskEndpointsTests(ApiServer server) : IClassFixture<ApiServe
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private async Task<double> CancelledAsksAsync()
-    {
-        var metrics = await client.GetStringAsync("/metrics");
-        return Metrics.Value(metrics, "rag_generations_total", "endpoint=\"ask\"", "outcome=\"cancelled\"") ?? 0;
     }
 }

@@ -9,7 +9,7 @@ namespace Rag.Api.Tests.Infrastructure;
 /// The service on Kestrel over loopback (a real socket, not the in-memory TestServer) against its own fresh
 /// PostgreSQL database and ModelForge models. One per test class; subclasses change the configuration.
 /// </summary>
-public class ApiServer : IAsyncLifetime
+public class ApiServer : IAsyncLifetime, IAsyncDisposable
 {
     private readonly PostgresDatabase database = new();
     private WebApplicationFactory<Program>? factory;
@@ -49,7 +49,11 @@ public class ApiServer : IAsyncLifetime
             ["Api:MaxQuestionLength"] = "500",
             ["RetrievalOptions:IngestionPollInterval"] = "00:00:00.050",
             ["RetrievalOptions:MinRelevance"] = "-1",
-            ["RetrievalOptions:AnswerMaxTokens"] = "48",
+            // The forged decoder's context is 256 tokens and the answer instructions take 140 of them: small
+            // chunks and a short answer leave room for a source or two.
+            ["RetrievalOptions:ChunkMaxTokens"] = "16",
+            ["RetrievalOptions:ChunkOverlapTokens"] = "2",
+            ["RetrievalOptions:AnswerMaxTokens"] = "16",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         Configure(settings);
@@ -65,6 +69,12 @@ public class ApiServer : IAsyncLifetime
         await Task.Run(factory.StartServer);
         Client = factory.CreateClient();
         Client.Timeout = TimeSpan.FromMinutes(2);
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     public async Task DisposeAsync()

@@ -12,7 +12,7 @@ public abstract record GenerationRequest
     [Range(0.0, 2.0)]
     public float? Temperature { get; init; }
 
-    [Range(0.0, 1.0)]
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
     public float? TopP { get; init; }
 
     [Range(1, 1_000_000)]

@@ -68,13 +68,14 @@ internal static class OpenAiRequestReader
         {
             case { ValueKind: JsonValueKind.String } single:
                 text = single.GetString()!;
-                return null;
+                break;
             case { ValueKind: JsonValueKind.Array } array when array.GetArrayLength() == 1 && array[0].ValueKind == JsonValueKind.String:
                 text = array[0].GetString()!;
-                return null;
+                break;
             default:
                 return "'prompt' must be a string (or an array holding exactly one string); token arrays are not accepted.";
         }
+        return text.Length == 0 ? "'prompt' is empty; give the text the model should continue." : null;
     }
 
     public static string? ReadInputs(JsonElement? input, out List<string> texts)
