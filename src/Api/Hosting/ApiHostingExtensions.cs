@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Rag.Api.Auth;
@@ -42,8 +41,10 @@ public static class ApiHostingExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((k, api) => k.Limits.MaxRequestBodySize = api.Value.MaxUploadBytes);
-        services.AddOptions<FormOptions>().Configure<IOptions<ApiOptions>>((f, api) => f.MultipartBodyLengthLimit = api.Value.MaxUploadBytes);
+        // Read from configuration rather than the validated options: the server is built before validation runs,
+        // and a configuration error must reach the log as a message, not as a crash while building the server.
+        builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel.Limits.MaxRequestBodySize = MaxUploadBytes(context.Configuration));
+        services.AddOptions<FormOptions>().Configure<IConfiguration>((form, configuration) => form.MultipartBodyLengthLimit = MaxUploadBytes(configuration));
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiOptions>>((t, api) => t.DefaultPolicy = new RequestTimeoutPolicy
         {
@@ -74,6 +75,9 @@ public static class ApiHostingExtensions
         app.UseRequestTimeouts();
         return app;
     }
+
+    private static long MaxUploadBytes(IConfiguration configuration) =>
+        configuration.GetSection(ApiOptions.SectionName).GetValue(nameof(ApiOptions.MaxUploadBytes), ApiOptions.DefaultMaxUploadBytes);
 
     // Open by default means reachable only from this machine by default: exposing it is a deliberate --urls.
     private static void ListenOnLoopbackUnlessTold(WebApplicationBuilder builder)

@@ -7,12 +7,14 @@ public sealed class ApiOptions
 {
     public const string SectionName = "Api";
 
+    public const long DefaultMaxUploadBytes = 50 * 1024 * 1024;
+
     /// <summary>API keys; with none the service is open (and listens on loopback unless told otherwise).</summary>
     public IList<ApiKey> Keys { get; init; } = [];
 
     /// <summary>Largest request body accepted (uploads included); larger ones get 413.</summary>
     [Range(1024, long.MaxValue)]
-    public long MaxUploadBytes { get; set; } = 50 * 1024 * 1024;
+    public long MaxUploadBytes { get; set; } = DefaultMaxUploadBytes;
 
     /// <summary>Documents up to this size are ingested before the response (201); larger ones are queued (202).</summary>
     [Range(0, long.MaxValue)]

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Rag.Api.Hosting;
 
 /// <summary>
-/// Runs before the migration: an unreachable PostgreSQL stops the service with where it looked and how to fix
-/// it, instead of a socket error from deep inside the migrator.
+/// Runs before the migration: an unreachable PostgreSQL stops the service with
+/// where it looked and how to fix it, instead of a socket error from deep inside the migrator.
 /// </summary>
 internal sealed class DatabaseConnectionCheck(NpgsqlDataSource dataSource) : IHostedService
 {
