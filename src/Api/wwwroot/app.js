@@ -2,7 +2,8 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { sources: [], answer: "", controller: null, pollTimer: null };
+// Uploads queued for ingestion (202) are not documents yet: they are shown from their status URL until done.
+const state = { sources: [], answer: "", controller: null, pollTimer: null, queued: new Map() };
 
 $("api-key").value = localStorage.getItem("rag.apiKey") ?? "";
 $("collection").value = localStorage.getItem("rag.collection") ?? "default";
@@ -52,11 +53,16 @@ async function refreshDocuments() {
   } else if (response.status !== 404) {
     showError($("upload-error"), await problemMessage(response));
   }
-  for (const doc of documents) rows.append(documentRow(doc));
-  $("documents-empty").hidden = documents.length > 0;
-  if (documents.some((d) => d.status === "pending" || d.status === "processing")) {
-    state.pollTimer = setTimeout(refreshDocuments, 1000);
+  for (const [url, upload] of state.queued) {
+    const response = await fetch(url, { headers: headers() });
+    const status = response.ok ? await response.json() : upload;
+    if (status.status === "completed" && documents.some((d) => d.id === status.id)) state.queued.delete(url);
+    else rows.append(documentRow(status));
+    if (status.status === "failed") state.queued.delete(url);
   }
+  for (const doc of documents) rows.append(documentRow(doc));
+  $("documents-empty").hidden = rows.children.length > 0;
+  if (state.queued.size > 0) state.pollTimer = setTimeout(refreshDocuments, 1000);
 }
 
 function documentRow(doc) {
@@ -70,6 +76,10 @@ function documentRow(doc) {
   if (doc.error) status.title = doc.error;
   const chunks = document.createElement("td");
   chunks.textContent = doc.chunk_count ?? "";
+  if (doc.status === "pending" || doc.status === "processing") {
+    row.append(name, status, chunks, document.createElement("td"));
+    return row;
+  }
   const actions = document.createElement("td");
   const remove = document.createElement("button");
   remove.className = "secondary";
@@ -95,6 +105,11 @@ $("upload-form").addEventListener("submit", async (event) => {
   try {
     const response = await fetch(collectionUrl("/documents"), { method: "POST", body: form, headers: headers() });
     if (!response.ok) showError($("upload-error"), await problemMessage(response));
+    else if (response.status === 202) {
+      for (const upload of (await response.json()).documents) {
+        if (upload.status === "pending") state.queued.set(upload.url, upload);
+      }
+    }
     $("files").value = "";
   } finally {
     $("upload").disabled = false;
