@@ -15,9 +15,12 @@ public sealed class EmbeddingOptions : IValidatableObject
     /// </summary>
     public string? ModelFile { get; set; }
 
-    /// <summary>Token budget of one batch: texts × longest text in the batch (padding included).</summary>
+    /// <summary>
+    /// Token budget of one batch: texts × longest text in the batch (padding included). Attention scores take
+    /// budget × sequence × heads floats, so 8192 keeps a 512-token BERT batch near 200 MB.
+    /// </summary>
     [Range(1, 1 << 24)]
-    public int MaxBatchTokens { get; set; } = 16_384;
+    public int MaxBatchTokens { get; set; } = 8192;
 
     /// <summary>How long the queue waits for more concurrent callers before running a partly filled batch.</summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(2);

@@ -30,9 +30,13 @@ public sealed class RetrievalOptions
     [Range(-1.0, 1.0)]
     public double MinRelevance { get; set; } = 0.3;
 
-    /// <summary>pgvector's <c>hnsw.ef_search</c>: the candidate list size; higher is slower and more exact.</summary>
+    /// <summary>
+    /// pgvector's <c>hnsw.ef_search</c>: the candidate list size; higher is slower and more exact.
+    /// 100 rather than pgvector's 40: on 100,000 384-d vectors (bench/Retrieval) 40 gave recall@10 0.93,
+    /// 100 gave 0.99 at a p50 still near 2 ms.
+    /// </summary>
     [Range(1, 1000)]
-    public int EfSearch { get; set; } = 40;
+    public int EfSearch { get; set; } = 100;
 
     /// <summary>The LLM's context window, in its tokens.</summary>
     [Range(64, 1048576)]

@@ -12,6 +12,10 @@ namespace Rag.Retrieval.Ingestion;
 /// </summary>
 public sealed class IngestionJobs(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// Queues the upload for <paramref name="collection"/> (the content is kept in the database until
+    /// processed) and returns the job id to poll.
+    /// </summary>
     public async Task<Guid> EnqueueAsync(IngestRequest request, string collection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -14,9 +14,11 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = await embedder.GetModelAsync(cancellationToken);
-        var collection = await store.GetOrCreateCollectionAsync(request.Collection ?? options.Value.DefaultCollection, model, cancellationToken);
+        var collectionName = request.Collection ?? options.Value.DefaultCollection;
         var hash = SHA256.HashData(request.Content.Span);
-        if (await store.FindByContentAsync(collection, hash, cancellationToken) is { } existing)
+        // A duplicate is answered before any extraction or embedding work.
+        var existingCollection = await store.FindCollectionAsync(collectionName, model, cancellationToken);
+        if (existingCollection is not null && await store.FindByContentAsync(existingCollection, hash, cancellationToken) is { } existing)
         {
             return new IngestResult(existing, StoreOutcome.Duplicate, new IngestionTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
         }
@@ -28,6 +30,9 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
         started = Stopwatch.GetTimestamp();
         var chunks = chunker.Split(extracted);
         var chunkTime = Stopwatch.GetElapsedTime(started);
+
+        // Created only now, so an unreadable upload leaves no empty collection behind.
+        var collection = existingCollection ?? await store.GetOrCreateCollectionAsync(collectionName, model, cancellationToken);
 
         // Embedding runs inside the store's COPY (vectors are written as each batch arrives), so
         // the store step is the whole write minus the time spent in the generator.

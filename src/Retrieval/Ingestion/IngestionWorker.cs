@@ -25,7 +25,7 @@ public sealed class IngestionWorker(
             return null;
         }
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var heartbeat = new PeriodicTimer(settings.IngestionLease / 3);
+        var heartbeat = new PeriodicTimer(settings.IngestionLease / 3);
         var renewing = RenewLeaseAsync(job, heartbeat, leaseLost);
         try
         {
@@ -34,7 +34,13 @@ public sealed class IngestionWorker(
             logger.LogInformation("Ingestion job {Job} completed: document {Document} ({Outcome}, {Chunks} chunks)",
                 job.Id, result.Document.Id, result.Outcome, result.Document.ChunkCount);
         }
-        catch (OperationCanceledException) when (leaseLost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: hand the job back now rather than making it wait for the lease to expire.
+            await jobs.FailAsync(job, "The worker processing it stopped.", retry: true, CancellationToken.None);
+            throw;
+        }
+        catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
         {
             logger.LogWarning("Ingestion job {Job}: lease lost to another worker; abandoning this attempt", job.Id);
         }

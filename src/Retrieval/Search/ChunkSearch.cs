@@ -39,57 +39,67 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
     }
 
     /// <summary>Searches with a vector already computed (and the text, for hybrid mode).</summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
-        CollectionInfo collection, ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(
+        CollectionInfo collection, ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, CancellationToken cancellationToken = default) =>
+        RunAsync(collection, vector, text, searchOptions, explain: false, ReadHitsAsync, cancellationToken);
+
+    /// <summary>PostgreSQL's plan for exactly the query <see cref="SearchAsync(CollectionInfo, ReadOnlyMemory{float}, string?, SearchOptions, CancellationToken)"/> runs.</summary>
+    public Task<string> ExplainAsync(
+        CollectionInfo collection, ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, CancellationToken cancellationToken = default) =>
+        RunAsync(collection, vector, text, searchOptions, explain: true, ReadPlanAsync, cancellationToken);
+
+    /// <summary>Runs the search query (or its EXPLAIN) in a transaction that scopes the SET LOCAL settings.</summary>
+    private async Task<T> RunAsync<T>(
+        CollectionInfo collection, ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, bool explain,
+        Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(searchOptions);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = await PrepareAsync(connection, transaction, collection, vector, text, searchOptions, cancellationToken);
-        var hits = new List<SearchHit>(searchOptions.TopK);
+        if (explain)
+        {
+            command.CommandText = "EXPLAIN " + command.CommandText;
+        }
+        T result;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                hits.Add(new SearchHit(
-                    reader.GetInt64(0),
-                    reader.GetGuid(1),
-                    reader.GetString(2),
-                    reader.GetInt32(3),
-                    reader.GetString(4),
-                    reader.GetDouble(10),
-                    reader.IsDBNull(11) ? null : reader.GetDouble(11),
-                    reader.GetFieldValue<string[]>(5),
-                    reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                    reader.GetInt32(7),
-                    reader.GetInt32(8),
-                    TagsJson.Read(reader.GetString(9))));
-            }
+            result = await read(reader, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private static async Task<IReadOnlyList<SearchHit>> ReadHitsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var hits = new List<SearchHit>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hits.Add(new SearchHit(
+                reader.GetInt64(0),
+                reader.GetGuid(1),
+                reader.GetString(2),
+                reader.GetInt32(3),
+                reader.GetString(4),
+                reader.GetDouble(10),
+                reader.IsDBNull(11) ? null : reader.GetDouble(11),
+                reader.GetFieldValue<string[]>(5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                reader.GetInt32(7),
+                reader.GetInt32(8),
+                TagsJson.Read(reader.GetString(9))));
+        }
         return hits;
     }
 
-    /// <summary>PostgreSQL's plan for exactly the query <see cref="SearchAsync(CollectionInfo, ReadOnlyMemory{float}, string?, SearchOptions, CancellationToken)"/> runs.</summary>
-    public async Task<string> ExplainAsync(
-        CollectionInfo collection, ReadOnlyMemory<float> vector, string? text, SearchOptions searchOptions, CancellationToken cancellationToken = default)
+    private static async Task<string> ReadPlanAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(collection);
-        ArgumentNullException.ThrowIfNull(searchOptions);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = await PrepareAsync(connection, transaction, collection, vector, text, searchOptions, cancellationToken);
-        command.CommandText = "EXPLAIN " + command.CommandText;
         var plan = new StringBuilder();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                plan.AppendLine(reader.GetString(0));
-            }
+            plan.AppendLine(reader.GetString(0));
         }
-        await transaction.RollbackAsync(cancellationToken);
         return plan.ToString();
     }
 
@@ -135,7 +145,7 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
         {
             command.Parameters.AddWithValue("text", text!);
             command.Parameters.AddWithValue("rrf", RrfK);
-            command.CommandText = HybridSql(filter);
+            command.CommandText = HybridSql(filter, MatchAnyTerm(text!));
         }
         else
         {
@@ -144,14 +154,20 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
         return command;
     }
 
-    private static string VectorSql(string filter) =>
+    /// <summary>The index-served part of every search: the collection's nearest chunks passing the filter.</summary>
+    private static string NearestSql(string filter) =>
         $"""
-        WITH nearest AS MATERIALIZED (
+        nearest AS MATERIALIZED (
             SELECT c.id, c.embedding <=> @query AS distance
             FROM chunks c
             WHERE c.collection_id = @collection AND {filter}
             ORDER BY c.embedding <=> @query
             LIMIT @candidates)
+        """;
+
+    private static string VectorSql(string filter) =>
+        $"""
+        WITH {NearestSql(filter)}
         SELECT {HitColumns}, 1 - n.distance AS score, 1 - n.distance AS relevance
         FROM nearest n
         JOIN chunks c ON c.id = n.id
@@ -161,21 +177,27 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
         LIMIT @top
         """;
 
+    /// <summary>
+    /// websearch_to_tsquery ANDs plain words, so a question would only match chunks containing every
+    /// one of its words. Without search syntax (quotes, "or", -negation) any word may match and
+    /// ts_rank_cd ranks chunks matching more of them higher; with syntax the user's query is kept as written.
+    /// </summary>
+    private static bool MatchAnyTerm(string text) =>
+        !text.Contains('"', StringComparison.Ordinal)
+        && !text.StartsWith('-')
+        && !text.Contains(" -", StringComparison.Ordinal)
+        && !text.Contains(" or ", StringComparison.OrdinalIgnoreCase);
+
     // Each ranking contributes 1 / (k + rank); a chunk found by both rises above one found by either.
-    private static string HybridSql(string filter) =>
+    private static string HybridSql(string filter, bool matchAnyTerm) =>
         $"""
-        WITH nearest AS MATERIALIZED (
-            SELECT c.id, c.embedding <=> @query AS distance
-            FROM chunks c
-            WHERE c.collection_id = @collection AND {filter}
-            ORDER BY c.embedding <=> @query
-            LIMIT @candidates),
+        WITH {NearestSql(filter)},
         vector_ranks AS (
             SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
             FROM nearest WHERE 1 - distance >= @min),
         text_ranks AS (
             SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.text_search, q) DESC, c.id) AS rank
-            FROM chunks c, websearch_to_tsquery('english', @text) q
+            FROM chunks c, (SELECT {(matchAnyTerm ? "replace(websearch_to_tsquery('english', @text)::text, '&', '|')::tsquery" : "websearch_to_tsquery('english', @text)")}) s(q)
             WHERE c.collection_id = @collection AND c.text_search @@ q AND {filter}
             ORDER BY ts_rank_cd(c.text_search, q) DESC, c.id
             LIMIT @candidates),

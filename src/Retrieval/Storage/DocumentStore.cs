@@ -157,28 +157,22 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         }
     }
 
-    private static async Task<StoredDocument?> FindByContentAsync(NpgsqlConnection connection, CollectionInfo collection, byte[] contentHash, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT {DocumentColumns} FROM documents d JOIN collections c ON c.id = d.collection_id
-            WHERE d.collection_id = @collection AND d.content_hash = @hash
-            """, connection);
-        command.Parameters.AddWithValue("collection", collection.Id);
-        command.Parameters.AddWithValue("hash", contentHash);
-        var documents = await ReadDocumentsAsync(command, cancellationToken);
-        return documents.Count == 0 ? null : documents[0];
-    }
+    private static Task<StoredDocument?> FindByContentAsync(NpgsqlConnection connection, CollectionInfo collection, byte[] contentHash, CancellationToken cancellationToken) =>
+        ReadOneAsync(connection, collection, "d.content_hash = @key", contentHash, cancellationToken);
 
-    private static async Task<StoredDocument?> GetAsync(NpgsqlConnection connection, CollectionInfo collection, Guid id, CancellationToken cancellationToken)
+    private static Task<StoredDocument?> GetAsync(NpgsqlConnection connection, CollectionInfo collection, Guid id, CancellationToken cancellationToken) =>
+        ReadOneAsync(connection, collection, "d.id = @key", id, cancellationToken);
+
+    private static async Task<StoredDocument?> ReadOneAsync<TKey>(
+        NpgsqlConnection connection, CollectionInfo collection, string condition, TKey key, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"""
             SELECT {DocumentColumns} FROM documents d JOIN collections c ON c.id = d.collection_id
-            WHERE d.collection_id = @collection AND d.id = @id
+            WHERE d.collection_id = @collection AND {condition}
             """, connection);
         command.Parameters.AddWithValue("collection", collection.Id);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.Add(new NpgsqlParameter<TKey>("key", key));
         var documents = await ReadDocumentsAsync(command, cancellationToken);
         return documents.Count == 0 ? null : documents[0];
     }

@@ -88,6 +88,22 @@ public sealed class ModelFileTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(args.Contains("gqa"), File.Exists(Path.Combine(_directory, "genai_config.json")));
     }
 
+    [Fact]
+    public void Console_learns_the_tokenizers_from_a_given_corpus()
+    {
+        var corpus = Path.Combine(_directory, "corpus.txt");
+        File.WriteAllText(corpus, string.Join(" ", Enumerable.Repeat("quokka wombat", 50)));
+        var decoder = Path.Combine(_directory, "decoder");
+        var encoder = Path.Combine(_directory, "encoder");
+
+        Assert.Equal(0, ForgeCommand.Run(["decoder", "--corpus", corpus, "--out", decoder]));
+        Assert.Equal(0, ForgeCommand.Run(["encoder", "--corpus", corpus, "--out", encoder]));
+
+        Assert.Contains("\"Ġwombat\"", File.ReadAllText(Path.Combine(decoder, "vocab.json")), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Ġlibrary\"", File.ReadAllText(Path.Combine(decoder, "vocab.json")), StringComparison.Ordinal);
+        Assert.Contains("quokka", File.ReadAllLines(Path.Combine(encoder, "vocab.txt")));
+    }
+
     [Theory]
     [InlineData]
     [InlineData("transformer", "--out", "x")]
@@ -97,6 +113,7 @@ public sealed class ModelFileTests(ITestOutputHelper output) : IDisposable
     [InlineData("encoder", "--lexical")]
     [InlineData("encoder", "--out")]
     [InlineData("encoder", "--out", "x", "--colour", "blue")]
+    [InlineData("decoder", "--out", "x", "--corpus", "/nonexistent/corpus.txt")]
     public void Console_rejects_bad_arguments_with_exit_code_two(params string[] args)
     {
         var error = new StringWriter();

@@ -4,17 +4,11 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Answering;
 
-public sealed class AnswererTests : IAsyncLifetime
+public sealed class AnswererTests() : DatabaseTest(64)
 {
-    private RetrievalDatabase _database = null!;
-
-    public async Task InitializeAsync() => _database = await RetrievalDatabase.CreateAsync(64);
-
-    public async Task DisposeAsync() => await _database.DisposeAsync();
-
     private async Task<RetrievalHarness> SeededAsync(ScriptedChatClient chat, RetrievalOptions? settings = null)
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator(), chat, settings);
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(), chat, settings);
         await harness.IngestTextAsync("volcanoes.md", "# Volcanoes\n\nMagma rises through the volcano crust and erupts as lava.");
         await harness.IngestTextAsync("glaciers.md", "# Glaciers\n\nGlaciers carve valleys as the ice flows downhill slowly.");
         await harness.IngestTextAsync("deserts.md", "# Deserts\n\nDeserts receive little rain and dunes move with the wind.");

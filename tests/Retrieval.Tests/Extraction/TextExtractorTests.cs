@@ -113,6 +113,17 @@ public sealed class TextExtractorTests
     }
 
     [Fact]
+    public void Content_wins_over_a_misleading_file_name()
+    {
+        var builder = new PdfDocumentBuilder();
+        builder.AddPage(PageSize.A4).AddText("Quarterly figures.", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
+        var docx = BuildDocx((null, "Meeting minutes."));
+
+        Assert.Equal(SourceFormat.Pdf, TextExtractor.Extract("report.txt", builder.Build()).Format);
+        Assert.Equal(SourceFormat.Docx, TextExtractor.Extract("minutes", docx).Format);
+    }
+
+    [Fact]
     public void Binary_content_of_an_unknown_type_is_unsupported_and_named()
     {
         var error = Assert.Throws<UnsupportedDocumentException>(() => TextExtractor.Extract("photo.png", new byte[] { 0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 13 }));

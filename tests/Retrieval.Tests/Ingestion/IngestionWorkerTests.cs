@@ -5,20 +5,14 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Ingestion;
 
-public sealed class IngestionWorkerTests : IAsyncLifetime
+public sealed class IngestionWorkerTests() : DatabaseTest(64)
 {
-    private RetrievalDatabase _database = null!;
-
-    public async Task InitializeAsync() => _database = await RetrievalDatabase.CreateAsync(64);
-
-    public async Task DisposeAsync() => await _database.DisposeAsync();
-
     private static IngestRequest Text(string name, string text) => new(name, Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public async Task A_queued_job_completes_with_its_document_and_step_timings()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var id = await harness.Jobs.EnqueueAsync(Text("notes.md", "# Notes\n\nSome notes about lemons and limes."), "default");
         Assert.Equal(IngestionJobStatus.Pending, (await harness.Jobs.GetAsync(id))!.Status);
 
@@ -30,14 +24,14 @@ public sealed class IngestionWorkerTests : IAsyncLifetime
         Assert.NotNull(job.DocumentId);
         Assert.NotNull(job.Timings);
         Assert.True(job.Timings.Embed > TimeSpan.Zero && job.Timings.Store > TimeSpan.Zero && job.Timings.Extract > TimeSpan.Zero);
-        Assert.Equal(1, await _database.ScalarAsync($"SELECT count(*) FROM documents WHERE id = '{job.DocumentId}'"));
+        Assert.Equal(1, await Database.ScalarAsync($"SELECT count(*) FROM documents WHERE id = '{job.DocumentId}'"));
         Assert.Null(await harness.NewWorker().ProcessNextAsync());
     }
 
     [Fact]
     public async Task Two_workers_never_process_the_same_job()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var queued = new List<Guid>();
         for (var i = 0; i < 24; i++)
         {
@@ -57,14 +51,14 @@ public sealed class IngestionWorkerTests : IAsyncLifetime
 
         Assert.Equal(queued.Order(), processed.Select(p => p.Job).Order());
         Assert.DoesNotContain(processed.GroupBy(p => p.Job), g => g.Count() > 1);
-        Assert.Equal(24, await _database.ScalarAsync("SELECT count(*) FROM ingestion_jobs WHERE status = 'completed' AND attempts = 1"));
-        Assert.Equal(24, await _database.ScalarAsync("SELECT count(*) FROM documents"));
+        Assert.Equal(24, await Database.ScalarAsync("SELECT count(*) FROM ingestion_jobs WHERE status = 'completed' AND attempts = 1"));
+        Assert.Equal(24, await Database.ScalarAsync("SELECT count(*) FROM documents"));
     }
 
     [Fact]
     public async Task A_job_whose_worker_died_is_picked_up_again_after_its_lease()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var id = await harness.Jobs.EnqueueAsync(Text("orphan.txt", "A job whose first worker crashed."), "default");
         // A worker claims it with a short lease and then dies without finishing.
         var dead = await harness.Jobs.ClaimAsync("dead-worker", TimeSpan.FromMilliseconds(300), maxAttempts: 3);
@@ -82,9 +76,35 @@ public sealed class IngestionWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_stopped_mid_job_hands_it_back_at_once()
+    {
+        using var stopping = new CancellationTokenSource();
+        var slow = new RetrievalHarness(Database, new BlockingEmbeddingGenerator(stopping));
+        var id = await slow.Jobs.EnqueueAsync(Text("slow.txt", "Embedding this takes until shutdown."), "default");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.NewWorker().ProcessNextAsync(stopping.Token));
+
+        var job = (await slow.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Pending, job.Status);
+        Assert.Equal(id, await new RetrievalHarness(Database, new LexicalEmbeddingGenerator()).NewWorker().ProcessNextAsync());
+    }
+
+    /// <summary>Signals shutdown from inside the embedding call, then waits to be cancelled.</summary>
+    private sealed class BlockingEmbeddingGenerator(CancellationTokenSource stopping) : LexicalEmbeddingGenerator
+    {
+        public override async Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await stopping.CancelAsync();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    [Fact]
     public async Task An_unreadable_file_fails_the_job_with_the_error()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var id = await harness.Jobs.EnqueueAsync(new IngestRequest("scan.pdf", Encoding.UTF8.GetBytes("not really a pdf")), "default");
 
         await harness.NewWorker().ProcessNextAsync();
@@ -92,18 +112,18 @@ public sealed class IngestionWorkerTests : IAsyncLifetime
         var job = (await harness.Jobs.GetAsync(id))!;
         Assert.Equal(IngestionJobStatus.Failed, job.Status);
         Assert.Contains("scan.pdf", job.Error, StringComparison.Ordinal);
-        Assert.Equal(0, await _database.ScalarAsync("SELECT count(*) FROM documents"));
+        Assert.Equal(0, await Database.ScalarAsync("SELECT count(*) FROM documents"));
     }
 
     [Fact]
     public async Task A_transient_failure_is_retried_until_it_succeeds()
     {
-        var failing = new RetrievalHarness(_database, new FailingEmbeddingGenerator(succeedingCalls: 0));
+        var failing = new RetrievalHarness(Database, new FailingEmbeddingGenerator(succeedingCalls: 0));
         var id = await failing.Jobs.EnqueueAsync(Text("retry.txt", "Retry me please."), "default");
 
         await failing.NewWorker().ProcessNextAsync();
         var afterFailure = (await failing.Jobs.GetAsync(id))!;
-        await new RetrievalHarness(_database, new LexicalEmbeddingGenerator()).NewWorker().ProcessNextAsync();
+        await new RetrievalHarness(Database, new LexicalEmbeddingGenerator()).NewWorker().ProcessNextAsync();
 
         Assert.Equal(IngestionJobStatus.Pending, afterFailure.Status);
         Assert.Contains("injected", afterFailure.Error, StringComparison.Ordinal);

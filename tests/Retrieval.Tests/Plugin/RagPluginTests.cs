@@ -5,22 +5,19 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Plugin;
 
-public sealed class RagPluginTests : IAsyncLifetime, IDisposable
+public sealed class RagPluginTests() : DatabaseTest(64), IDisposable
 {
-    private RetrievalDatabase _database = null!;
     private ScriptedChatClient _chat = null!;
     private Kernel _kernel = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _database = await RetrievalDatabase.CreateAsync(64);
+        await base.InitializeAsync();
         _chat = new ScriptedChatClient("Passwords rotate every ninety days [1].");
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator(), _chat);
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(), _chat);
         _kernel = new Kernel();
         _kernel.ImportPluginFromObject(new RagPlugin(harness.Search, harness.Answerer, harness.Pipeline), "rag");
     }
-
-    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     public void Dispose() => _chat.Dispose();
 

@@ -4,21 +4,18 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Search;
 
-public sealed class ChunkSearchTests : IAsyncLifetime
+public sealed class ChunkSearchTests() : DatabaseTest(Dimension)
 {
     private const int Dimension = 16;
-    private RetrievalDatabase _database = null!;
     private RetrievalHarness _harness = null!;
     private VectorSeeder _seeder = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _database = await RetrievalDatabase.CreateAsync(Dimension);
-        _harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator(Dimension));
+        await base.InitializeAsync();
+        _harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(Dimension));
         _seeder = new VectorSeeder(_harness.Store, Dimension);
     }
-
-    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     private Task<IReadOnlyList<SearchHit>> SearchAsync(CollectionInfo collection, float[] query, SearchOptions options, string? text = null) =>
         _harness.Search.SearchAsync(collection, query, text, options);
@@ -110,7 +107,7 @@ public sealed class ChunkSearchTests : IAsyncLifetime
         {
             await _seeder.AddAsync(collection, $"doc{d}", Enumerable.Range(0, 500).Select(i => ($"d{d} c{i}", _seeder.Random(random))).ToArray());
         }
-        await using (var analyze = _database.DataSource.CreateCommand("ANALYZE chunks"))
+        await using (var analyze = Database.DataSource.CreateCommand("ANALYZE chunks"))
         {
             await analyze.ExecuteNonQueryAsync();
         }
@@ -135,7 +132,7 @@ public sealed class ChunkSearchTests : IAsyncLifetime
                 Enumerable.Range(0, 100).Select(i => ($"{d}.{i}", _seeder.Random(random, bias: wanted ? -3 : 3))).ToArray(),
                 new Dictionary<string, string> { ["tier"] = wanted ? "wanted" : "common" });
         }
-        await using (var analyze = _database.DataSource.CreateCommand("ANALYZE chunks"))
+        await using (var analyze = Database.DataSource.CreateCommand("ANALYZE chunks"))
         {
             await analyze.ExecuteNonQueryAsync();
         }
@@ -161,12 +158,32 @@ public sealed class ChunkSearchTests : IAsyncLifetime
         await _seeder.AddAsync(collection, "manual", chunks);
         var query = _seeder.Near(0, seed: 100);
 
-        var vectorOnly = await SearchAsync(collection, query, new SearchOptions { TopK = 5, MinRelevance = -1 }, "ZX-4432");
-        var hybrid = await SearchAsync(collection, query, new SearchOptions { TopK = 5, Mode = SearchMode.Hybrid, MinRelevance = -1 }, "ZX-4432");
+        // Not every word of the question is in the chunk ("indicate"): any matching word counts.
+        const string question = "what does ZX-4432 indicate";
+        var vectorOnly = await SearchAsync(collection, query, new SearchOptions { TopK = 5, MinRelevance = -1 }, question);
+        var hybrid = await SearchAsync(collection, query, new SearchOptions { TopK = 5, Mode = SearchMode.Hybrid, MinRelevance = -1 }, question);
 
         Assert.DoesNotContain(vectorOnly, h => h.Text.Contains("ZX-4432", StringComparison.Ordinal));
         Assert.Contains("ZX-4432", hybrid[0].Text, StringComparison.Ordinal);
         Assert.True(hybrid[0].Score > hybrid[1].Score);
+    }
+
+    [Fact]
+    public async Task Hybrid_keeps_web_search_syntax_when_the_query_uses_it()
+    {
+        var collection = await _seeder.CollectionAsync("syntax");
+        await _seeder.AddAsync(collection, "manual", [
+            ("The red pump needs oil monthly.", _seeder.Near(1, seed: 1)),
+            ("The blue pump needs no oil.", _seeder.Near(2, seed: 2)),
+            ("Pumps are described elsewhere.", _seeder.Near(3, seed: 3))]);
+        var options = new SearchOptions { TopK = 3, Mode = SearchMode.Hybrid, MinRelevance = 2 };
+
+        // MinRelevance above 1 silences the vector ranking, leaving the full-text one alone.
+        var phrase = await SearchAsync(collection, _seeder.Near(0), options, "\"red pump\"");
+        var negated = await SearchAsync(collection, _seeder.Near(0), options, "pump oil -blue");
+
+        Assert.Equal(["The red pump needs oil monthly."], phrase.Select(h => h.Text));
+        Assert.Equal(["The red pump needs oil monthly."], negated.Select(h => h.Text));
     }
 
     [Fact]

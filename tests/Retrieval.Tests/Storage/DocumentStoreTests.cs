@@ -4,25 +4,19 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Storage;
 
-public sealed class DocumentStoreTests : IAsyncLifetime
+public sealed class DocumentStoreTests() : DatabaseTest(64)
 {
-    private RetrievalDatabase _database = null!;
-
-    public async Task InitializeAsync() => _database = await RetrievalDatabase.CreateAsync(64);
-
-    public async Task DisposeAsync() => await _database.DisposeAsync();
-
     /// <summary>Enough paragraphs that the 64-token chunker and 4-chunk batches need several embedding calls.</summary>
     private static string ManyParagraphs(string topic, int count) =>
         string.Join("\n\n", Enumerable.Range(0, count).Select(i => $"Paragraph {i} about {topic}: the {topic} server stores data and answers question number {i} quickly."));
 
-    private Task<long> RowsAsync(string table) => _database.ScalarAsync($"SELECT count(*) FROM {table}");
+    private Task<long> RowsAsync(string table) => Database.ScalarAsync($"SELECT count(*) FROM {table}");
 
     [Fact]
     public async Task Ingest_failure_mid_embedding_leaves_no_rows()
     {
         var generator = new FailingEmbeddingGenerator(succeedingCalls: 1);
-        var harness = new RetrievalHarness(_database, generator);
+        var harness = new RetrievalHarness(Database, generator);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => harness.IngestTextAsync("big.txt", ManyParagraphs("apple", 20)));
 
@@ -34,27 +28,39 @@ public sealed class DocumentStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unreadable_upload_leaves_no_trace()
+    {
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+
+        await Assert.ThrowsAsync<Rag.Retrieval.Extraction.UnsupportedDocumentException>(() => harness.Pipeline.IngestAsync(
+            new IngestRequest("image.bin", new byte[] { 1, 0, 2, 0, 3 }) { Collection = "fresh" }));
+
+        Assert.Equal(0, await RowsAsync("collections"));
+        Assert.Equal(0, await RowsAsync("documents"));
+    }
+
+    [Fact]
     public async Task A_failed_replacement_keeps_the_previous_version()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var original = await harness.IngestTextAsync("v1.txt", ManyParagraphs("apple", 6), externalId: "doc-1");
         var chunksBefore = await RowsAsync("chunks");
 
-        var failing = new RetrievalHarness(_database, new FailingEmbeddingGenerator(succeedingCalls: 1));
+        var failing = new RetrievalHarness(Database, new FailingEmbeddingGenerator(succeedingCalls: 1));
         await Assert.ThrowsAsync<InvalidOperationException>(() => failing.IngestTextAsync("v2.txt", ManyParagraphs("banana", 20), externalId: "doc-1"));
 
         var kept = await harness.Store.GetAsync((await harness.Store.FindCollectionAsync("default", await harness.Embedder.GetModelAsync()))!, original.Document.Id);
         Assert.NotNull(kept);
         Assert.Equal("v1.txt", kept.Name);
         Assert.Equal(chunksBefore, await RowsAsync("chunks"));
-        Assert.Equal(0, await _database.ScalarAsync("SELECT count(*) FROM chunks WHERE text LIKE '%banana%'"));
+        Assert.Equal(0, await Database.ScalarAsync("SELECT count(*) FROM chunks WHERE text LIKE '%banana%'"));
     }
 
     [Fact]
     public async Task The_same_content_twice_returns_the_existing_document_without_embedding_again()
     {
         var generator = new LexicalEmbeddingGenerator();
-        var harness = new RetrievalHarness(_database, generator);
+        var harness = new RetrievalHarness(Database, generator);
         var first = await harness.IngestTextAsync("a.txt", ManyParagraphs("cherry", 5));
         var callsAfterFirst = generator.Calls;
         var chunks = await RowsAsync("chunks");
@@ -72,7 +78,7 @@ public sealed class DocumentStoreTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_ingestion_of_the_same_content_stores_it_once()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var text = ManyParagraphs("damson", 8);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => harness.IngestTextAsync("d.txt", text))));
@@ -85,7 +91,7 @@ public sealed class DocumentStoreTests : IAsyncLifetime
     [Fact]
     public async Task The_same_content_in_another_collection_is_stored_separately()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
 
         var a = await harness.IngestTextAsync("a.txt", "Shared text about elderberries.", collection: "one");
         var b = await harness.IngestTextAsync("a.txt", "Shared text about elderberries.", collection: "two");
@@ -97,7 +103,7 @@ public sealed class DocumentStoreTests : IAsyncLifetime
     [Fact]
     public async Task Reingesting_an_external_id_replaces_its_chunks_under_the_same_id()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var first = await harness.IngestTextAsync("fig.txt", ManyParagraphs("fig", 6), externalId: "manual");
 
         var second = await harness.IngestTextAsync("fig-v2.txt", ManyParagraphs("grape", 3), externalId: "manual");
@@ -106,14 +112,14 @@ public sealed class DocumentStoreTests : IAsyncLifetime
         Assert.Equal(first.Document.Id, second.Document.Id);
         Assert.Equal("fig-v2.txt", second.Document.Name);
         Assert.Equal(1, await RowsAsync("documents"));
-        Assert.Equal(0, await _database.ScalarAsync("SELECT count(*) FROM chunks WHERE text LIKE '%fig%'"));
+        Assert.Equal(0, await Database.ScalarAsync("SELECT count(*) FROM chunks WHERE text LIKE '%fig%'"));
         Assert.Equal(second.Document.ChunkCount, await RowsAsync("chunks"));
     }
 
     [Fact]
     public async Task Delete_removes_the_document_and_its_chunks_once()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var kept = await harness.IngestTextAsync("keep.txt", ManyParagraphs("kiwi", 3));
         var doomed = await harness.IngestTextAsync("drop.txt", ManyParagraphs("lime", 3));
         var collection = (await harness.Store.FindCollectionAsync("default", await harness.Embedder.GetModelAsync()))!;
@@ -123,16 +129,16 @@ public sealed class DocumentStoreTests : IAsyncLifetime
 
         Assert.Null(await harness.Store.GetAsync(collection, doomed.Document.Id));
         Assert.NotNull(await harness.Store.GetAsync(collection, kept.Document.Id));
-        Assert.Equal(0, await _database.ScalarAsync($"SELECT count(*) FROM chunks WHERE document_id = '{doomed.Document.Id}'"));
+        Assert.Equal(0, await Database.ScalarAsync($"SELECT count(*) FROM chunks WHERE document_id = '{doomed.Document.Id}'"));
         Assert.Equal(kept.Document.ChunkCount, await RowsAsync("chunks"));
     }
 
     [Fact]
     public async Task A_collection_refuses_an_embedding_model_other_than_its_own()
     {
-        var original = new RetrievalHarness(_database, new LexicalEmbeddingGenerator(64, "model-a"));
+        var original = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(64, "model-a"));
         await original.IngestTextAsync("a.txt", "Written with model A.", collection: "pinned");
-        var other = new RetrievalHarness(_database, new LexicalEmbeddingGenerator(64, "model-b"));
+        var other = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(64, "model-b"));
 
         var ingest = await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => other.IngestTextAsync("b.txt", "Written with model B.", collection: "pinned"));
         var search = await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => other.Search.SearchAsync(new Rag.Retrieval.Search.SearchRequest("anything") { Collection = "pinned" }));
@@ -146,7 +152,7 @@ public sealed class DocumentStoreTests : IAsyncLifetime
     [Fact]
     public async Task Listing_pages_through_every_document_once_in_order()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
@@ -174,12 +180,12 @@ public sealed class DocumentStoreTests : IAsyncLifetime
     [Fact]
     public async Task Stored_chunks_keep_offsets_token_counts_and_tags()
     {
-        var harness = new RetrievalHarness(_database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
         var text = ManyParagraphs("nectarine", 6);
 
         await harness.IngestTextAsync("n.txt", text, tags: new Dictionary<string, string> { ["team"] = "red" });
 
-        await using var command = _database.DataSource.CreateCommand("SELECT text, start_offset, end_offset, token_count, tags->>'team' FROM chunks ORDER BY ordinal");
+        await using var command = Database.DataSource.CreateCommand("SELECT text, start_offset, end_offset, token_count, tags->>'team' FROM chunks ORDER BY ordinal");
         await using var reader = await command.ExecuteReaderAsync();
         var rows = 0;
         while (await reader.ReadAsync())

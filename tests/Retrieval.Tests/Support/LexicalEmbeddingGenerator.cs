@@ -52,7 +52,7 @@ public class LexicalEmbeddingGenerator(int dimension = 64, string modelId = "tes
         return vector;
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
+    public virtual object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("test", null, modelId, Dimension)
         : serviceType.IsInstanceOfType(this) ? this
         : null;

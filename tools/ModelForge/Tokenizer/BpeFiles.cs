@@ -9,9 +9,10 @@ namespace Rag.ModelForge.Tokenizer;
 /// </summary>
 public static class BpeFiles
 {
+    /// <summary>ChatML, with "\n" escapes inside the Jinja string literals as the hub's templates have them.</summary>
     public const string ChatTemplate =
-        "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}{% endfor %}"
-        + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+        @"{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}{% endfor %}"
+        + @"{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
     public static void Write(string directory, BpeModel model, int modelMaxLength)
     {
