@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Rag.Embedding;
 using Rag.Embedding.Batching;
@@ -5,37 +6,64 @@ using Rag.Embedding.Bench;
 
 // Usage: dotnet run -c Release --project bench/Embedding -- [--model <sentence-transformers folder>] [--texts 2000] [--threads 0]
 // Without --model it forges a minilm-l6-shaped encoder (random weights, real tensor sizes) once and reuses it.
+// The machine may be shared: every comparison interleaves its two sides in small slices, so a change in load
+// hits both sides alike instead of whichever ran second.
 var arguments = BenchArguments.Parse(args);
 var options = new EmbeddingOptions { ModelPath = arguments.Model, IntraOpThreads = arguments.Threads, MaxBatchTokens = arguments.MaxBatchTokens };
 using var generator = OnnxEmbeddingGenerator.Load(options);
 var model = (EmbeddingModel)generator.GetService(typeof(EmbeddingModel))!;
 var texts = BenchTexts.Generate(Path.Combine(arguments.Model, "vocab.txt"), arguments.Texts, 10, 300, seed: 42);
+var tokenizing = Stopwatch.StartNew();
 var encoded = texts.Select(model.Encode).ToArray();
+var tokenizeSeconds = tokenizing.Elapsed.TotalSeconds;
 var tokens = encoded.Sum(e => e.Length);
 var plan = BatchPlanner.Plan([.. encoded.Select(e => e.Length)], options.MaxBatchTokens);
-
-// Warm-up on the longest texts, so ONNX Runtime's arena has grown to the largest batch before any clock runs.
-await generator.GenerateAsync([.. plan.Order.Take(200).Select(i => texts[i])]);
-
-// 1. The whole pipeline (tokenize, queue, batch, run, pool) on all texts in one call.
-var pipeline = await Timed.Async(() => generator.GenerateAsync(texts));
-
-// 2. Bare InferenceSession.Run on the same batches, inputs prepared outside the clock, outputs allocated by ONNX Runtime.
+var sortedBatches = plan.Batches.Select(b => plan.Order[b]).ToArray();
+var fixedBatches = Enumerable.Range(0, (encoded.Length + arguments.FixedBatch - 1) / arguments.FixedBatch)
+    .Select(b => Enumerable.Range(b * arguments.FixedBatch, Math.Min(arguments.FixedBatch, encoded.Length - b * arguments.FixedBatch)).ToArray())
+    .ToArray();
 using var bare = new BareRuns(model.Folder.OnnxFile, arguments.Threads, model.Signature, encoded, plan);
-bare.RunAll();
-var bareSeconds = Timed.Sync(bare.RunAll);
 
-// 3. The same model calls on length-sorted token-budget batches against fixed-size batches in input order.
-var sorted = Timed.Sync(() => EmbedBatches(plan.Batches.Select(b => plan.Order[b])));
-var fixedSize = Timed.Sync(() => EmbedBatches(Enumerable.Range(0, (encoded.Length + arguments.FixedBatch - 1) / arguments.FixedBatch)
-    .Select(b => Enumerable.Range(b * arguments.FixedBatch, Math.Min(arguments.FixedBatch, encoded.Length - b * arguments.FixedBatch)).ToArray())));
+// Warm-up on the longest texts, so both sessions' arenas have grown to the largest batch before any clock runs.
+await generator.GenerateAsync([.. plan.Order.Take(100).Select(i => texts[i])]);
+bare.WarmUp();
 
-// 4. 16 callers with one text per call: concurrently (coalesced by the queue) against the same calls one after another,
-//    on texts like the corpus (10–300 tokens) and on query-like texts (10–30 tokens).
+// 1. The whole pipeline (tokenize, queue, batch, run, pool) on all texts in one call: throughput.
+var pipeline = await Timed.Async("pipeline", () => generator.GenerateAsync(texts));
+
+// 2 and 3, interleaved in slices: per sorted batch, bare InferenceSession.Run and our EmbeddingModel.Embed (order
+// alternating); after each slice of the sorted plan, the same share of fixed-size batches in input order.
+var clock = new Stopwatch();
+double bareSeconds = 0, embedSeconds = 0, fixedSeconds = 0;
+const int Slices = 20;
+for (var slice = 0; slice < Slices; slice++)
+{
+    for (var b = slice * sortedBatches.Length / Slices; b < (slice + 1) * sortedBatches.Length / Slices; b++)
+    {
+        if (b % 2 == 0)
+        {
+            bareSeconds += Time(() => bare.Run(b));
+            embedSeconds += Time(() => Embed(sortedBatches[b]));
+        }
+        else
+        {
+            embedSeconds += Time(() => Embed(sortedBatches[b]));
+            bareSeconds += Time(() => bare.Run(b));
+        }
+    }
+    for (var b = slice * fixedBatches.Length / Slices; b < (slice + 1) * fixedBatches.Length / Slices; b++)
+    {
+        fixedSeconds += Time(() => Embed(fixedBatches[b]));
+    }
+    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} slice {slice + 1}/{Slices}: bare {bareSeconds:F1} s, embed {embedSeconds:F1} s, fixed {fixedSeconds:F1} s");
+}
+
+// 4. 16 callers with one text per call, in rounds: 16 calls one after another, then 16 concurrent calls (coalesced by
+//    the queue), alternating which goes first; on texts like the corpus (10–300 tokens) and query-like ones (10–30).
 var callCount = arguments.Callers * arguments.CallsPerCaller;
-var (oneByOne, concurrent) = await Coalescing(texts[..callCount]);
+var (oneByOne, concurrent) = await Coalescing("mixed", texts[..callCount]);
 var shortTexts = BenchTexts.Generate(Path.Combine(arguments.Model, "vocab.txt"), callCount, 10, 30, seed: 7);
-var (shortOneByOne, shortConcurrent) = await Coalescing(shortTexts);
+var (shortOneByOne, shortConcurrent) = await Coalescing("short", shortTexts);
 
 var figures = new
 {
@@ -49,12 +77,15 @@ var figures = new
     pipeline_seconds = pipeline,
     pipeline_texts_per_second = texts.Length / pipeline,
     pipeline_tokens_per_second = tokens / pipeline,
+    tokenize_seconds = tokenizeSeconds,
     bare_run_seconds = bareSeconds,
-    pipeline_overhead = pipeline / bareSeconds - 1,
-    sorted_budget_seconds = sorted,
+    embed_seconds = embedSeconds,
+    embed_overhead = embedSeconds / bareSeconds - 1,
+    pipeline_overhead = (embedSeconds + tokenizeSeconds) / bareSeconds - 1,
+    sorted_budget_seconds = embedSeconds,
     fixed_batch_size = arguments.FixedBatch,
-    fixed_input_order_seconds = fixedSize,
-    sorted_speedup = fixedSize / sorted,
+    fixed_input_order_seconds = fixedSeconds,
+    sorted_speedup = fixedSeconds / embedSeconds,
     callers = arguments.Callers,
     calls = callCount,
     one_by_one_seconds = oneByOne,
@@ -66,31 +97,54 @@ var figures = new
 };
 Console.WriteLine(JsonSerializer.Serialize(figures));
 
-async Task<(double OneByOne, double Concurrent)> Coalescing(string[] calls)
+double Time(Action action)
 {
-    var sequential = await Timed.Async(async () =>
+    clock.Restart();
+    action();
+    return clock.Elapsed.TotalSeconds;
+}
+
+void Embed(int[] members)
+{
+    var batch = members.Select(i => encoded[i]).ToArray();
+    model.Embed(batch, new float[batch.Length * model.Dimension]);
+}
+
+async Task<(double OneByOne, double Concurrent)> Coalescing(string name, string[] calls)
+{
+    double sequential = 0, together = 0;
+    var rounds = calls.Length / arguments.Callers;
+    for (var round = 0; round < rounds; round++)
     {
-        foreach (var text in calls)
+        var slice = calls.AsMemory(round * arguments.Callers, arguments.Callers);
+        var oneByOneFirst = round % 2 == 0;
+        if (oneByOneFirst)
         {
-            await generator.GenerateAsync([text]);
+            sequential += await OneAfterAnother(slice);
         }
-    });
-    var perCaller = calls.Length / arguments.Callers;
-    var together = await Timed.Async(() => Task.WhenAll(Enumerable.Range(0, arguments.Callers).Select(c => Task.Run(async () =>
-    {
-        for (var i = 0; i < perCaller; i++)
+        together += await Concurrently(slice);
+        if (!oneByOneFirst)
         {
-            await generator.GenerateAsync([calls[c * perCaller + i]]);
+            sequential += await OneAfterAnother(slice);
         }
-    }))));
+    }
+    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {name}: one by one {sequential:F2} s, {arguments.Callers} callers {together:F2} s");
     return (sequential, together);
 }
 
-void EmbedBatches(IEnumerable<int[]> batches)
+async Task<double> OneAfterAnother(ReadOnlyMemory<string> calls)
 {
-    foreach (var members in batches)
+    var started = Stopwatch.StartNew();
+    for (var i = 0; i < calls.Length; i++)
     {
-        var batch = members.Select(i => encoded[i]).ToArray();
-        model.Embed(batch, new float[batch.Length * model.Dimension]);
+        await generator.GenerateAsync([calls.Span[i]]);
     }
+    return started.Elapsed.TotalSeconds;
+}
+
+async Task<double> Concurrently(ReadOnlyMemory<string> calls)
+{
+    var started = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, calls.Length).Select(i => Task.Run(() => generator.GenerateAsync([calls.Span[i]]))));
+    return started.Elapsed.TotalSeconds;
 }
