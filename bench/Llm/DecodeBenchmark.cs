@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Rag.Llm.Generation;
 using Rag.Llm.Loading;
 using Rag.Llm.Onnx;
@@ -25,7 +23,7 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         using var gate = new RequestGate(1, 0);
         var generator = new Generator(session, tokenizer, [], 4096, gate, metrics);
         int[] prefillLengths = quick ? [128, 512] : [128, 512, 2048];
-        int[] decodeContexts = quick ? [64, 512] : [64, 512, 2048];
+        int[] decodeContexts = quick ? [64, 512] : [64, 512, 1024, 2048];
         int[] recomputeContexts = quick ? [64, 512, 1024] : [64, 512, 1024, 2048];
 
         Warm(generator, session.VocabSize);
@@ -47,12 +45,22 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         var cached = new Dictionary<int, double>();
         foreach (var context in decodeContexts)
         {
-            var stats = Best(() => Generate(generator, context, _steps + 1, session.VocabSize), s => s.DecodeDuration);
-            cached[context] = stats.DecodeDuration.TotalMilliseconds / (stats.CompletionTokens - 1);
-            figures[$"decode_ms_per_token_cached_{context}"] = Round(cached[context]);
-            var bare = BareStepMilliseconds(session, context + (_steps / 2));
+            // Engine and bare runs alternate so both see the same background load; medians of single steps
+            // keep a busy machine's stalls out of both.
+            using var bareStep = new BareDecodeStep(session, context + (_steps / 2));
+            var engineSteps = new List<double>();
+            var bareSteps = new List<double>();
+            for (var r = 0; r < _repeats; r++)
+            {
+                engineSteps.AddRange(EngineSteps(generator, context, _steps + 1, session.VocabSize));
+                bareSteps.AddRange(bareStep.StepMilliseconds(_steps));
+            }
+            var engine = Median(engineSteps);
+            var bare = Median(bareSteps);
+            cached[context] = engine;
+            figures[$"decode_ms_per_token_cached_{context}"] = Round(engine);
             figures[$"bare_run_ms_{context}"] = Round(bare);
-            figures[$"engine_overhead_{context}"] = Round((cached[context] / bare) - 1, 4);
+            figures[$"engine_overhead_{context}"] = Round((engine / bare) - 1, 4);
         }
 
         var recompute = new Dictionary<int, double>();
@@ -98,6 +106,20 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         return stats;
     }
 
+    /// <summary>Per-step times of one generation: the intervals between consecutive sampled tokens, each one
+    /// decode Run plus the sampling, detokenizing and stop checks around it.</summary>
+    private static IEnumerable<double> EngineSteps(Generator generator, int promptTokens, int newTokens, int vocab)
+    {
+        var times = Generate(generator, promptTokens, newTokens, vocab).TokenTimes;
+        return Enumerable.Range(1, times.Count - 1).Select(i => (times[i] - times[i - 1]).TotalMilliseconds);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+    }
+
     private GenerationStats Best(Func<GenerationStats> run, Func<GenerationStats, TimeSpan> key) =>
         Enumerable.Range(0, _repeats).Select(_ => run()).MinBy(key)!;
 
@@ -110,69 +132,6 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         var clock = Stopwatch.StartNew();
         session.Run(state, tokens, logits);
         return clock.Elapsed.TotalMilliseconds;
-    }
-
-    /// <summary>The same single-token step through a binding whose tensors are made once, run back to back: what
-    /// ONNX Runtime alone costs for these shapes.</summary>
-    private double BareStepMilliseconds(DecoderSession session, int past)
-    {
-        var layout = session.Layout;
-        var owned = new List<OrtValue>();
-        OrtValue Tensor<T>(T[] data, params long[] shape) where T : unmanaged
-        {
-            var value = OrtValue.CreateTensorValueFromMemory(data, shape);
-            owned.Add(value);
-            return value;
-        }
-        try
-        {
-            using var binding = session.Session.CreateIoBinding();
-            using var runOptions = new RunOptions();
-            binding.BindInput(DecoderLayout.InputIds, Tensor(new long[] { 1 }, 1, 1));
-            if (layout.HasAttentionMask)
-            {
-                binding.BindInput(DecoderLayout.AttentionMask, Tensor(Enumerable.Repeat(1L, past + 1).ToArray(), 1, past + 1));
-            }
-            if (layout.HasPositionIds)
-            {
-                binding.BindInput(DecoderLayout.PositionIds, Tensor(new long[] { past }, 1, 1));
-            }
-            var shared = layout.Kv == KvLayout.Shared;
-            var capacity = shared ? past + 1 : past;
-            var kvLength = layout.NumKeyValueHeads * layout.HeadDim;
-            for (var l = 0; l < layout.NumLayers; l++)
-            {
-                var pastKey = Tensor(new float[capacity * kvLength], 1, layout.NumKeyValueHeads, capacity, layout.HeadDim);
-                var pastValue = Tensor(new float[capacity * kvLength], 1, layout.NumKeyValueHeads, capacity, layout.HeadDim);
-                binding.BindInput(layout.PastKeyNames[l], pastKey);
-                binding.BindInput(layout.PastValueNames[l], pastValue);
-                binding.BindOutput(layout.PresentKeyNames[l], shared ? pastKey
-                    : Tensor(new float[(past + 1) * kvLength], 1, layout.NumKeyValueHeads, past + 1, layout.HeadDim));
-                binding.BindOutput(layout.PresentValueNames[l], shared ? pastValue
-                    : Tensor(new float[(past + 1) * kvLength], 1, layout.NumKeyValueHeads, past + 1, layout.HeadDim));
-            }
-            binding.BindOutput(DecoderLayout.Logits, Tensor(new float[session.VocabSize], 1, 1, session.VocabSize));
-            if (layout.KvType != TensorElementType.Float)
-            {
-                throw new NotSupportedException("The bare-run baseline is written for float32 caches.");
-            }
-            session.Session.RunWithBinding(runOptions, binding);
-            var best = double.MaxValue;
-            for (var r = 0; r < _repeats; r++)
-            {
-                var clock = Stopwatch.StartNew();
-                for (var i = 0; i < _steps; i++)
-                {
-                    session.Session.RunWithBinding(runOptions, binding);
-                }
-                best = Math.Min(best, clock.Elapsed.TotalMilliseconds / _steps);
-            }
-            return best;
-        }
-        finally
-        {
-            owned.ForEach(v => v.Dispose());
-        }
     }
 
     private static double Interpolate(Dictionary<int, double> byContext, int context)

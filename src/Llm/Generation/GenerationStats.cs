@@ -13,6 +13,7 @@ public sealed class GenerationStats
     public TimeSpan PrefillDuration { get; internal set; }
     /// <summary>From the first sampled token to the last.</summary>
     public TimeSpan DecodeDuration { get; internal set; }
+    /// <summary>Most KV-cache bytes the request held at once.</summary>
     public long KvCacheBytes { get; internal set; }
     public FinishReason? FinishReason { get; internal set; }
 
@@ -20,6 +21,12 @@ public sealed class GenerationStats
     public IReadOnlyList<int> CompletionTokenIds => Tokens;
 
     internal List<int> Tokens { get; } = [];
+
+    /// <summary>When each sampled token was picked, from the request's start: their differences are the
+    /// inter-token latencies.</summary>
+    public IReadOnlyList<TimeSpan> TokenTimes => SampledAt;
+
+    internal List<TimeSpan> SampledAt { get; } = [];
 
     public double PrefillTokensPerSecond => Rate(PromptTokens, PrefillDuration);
 

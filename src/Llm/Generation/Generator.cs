@@ -18,6 +18,8 @@ public sealed class Generator(
     RequestGate gate,
     LlmMetrics metrics)
 {
+    private const int InitialAnswerRoom = 256;
+
     public int ContextLength => contextLength;
 
     /// <summary>Streams the continuation of <paramref name="prompt"/>. Each step runs when the consumer asks for
@@ -67,9 +69,11 @@ public sealed class Generator(
             yield break;
         }
 
-        using var state = session.CreateState(capacity);
-        stats.KvCacheBytes = state.Cache.Bytes;
-        metrics.CacheAllocated(state.Cache.Bytes);
+        // Room for the prompt and a first stretch of answer; a concat cache doubles from there when needed.
+        using var state = session.CreateState(capacity, promptIds.Length + InitialAnswerRoom);
+        var heldBytes = state.Cache.Bytes;
+        stats.KvCacheBytes = heldBytes;
+        metrics.CacheAllocated(heldBytes);
         // A cancelled request also aborts a Run in flight, so even a long prefill stops promptly.
         using var abort = cancellationToken.Register(static s => ((RunOptions)s!).Terminate = true, state.RunOptions);
         try
@@ -92,12 +96,14 @@ public sealed class Generator(
             while (true)
             {
                 var token = sampler.Sample(logits, options.Sampling, history, random);
+                var sampledAt = clock.Elapsed;
+                stats.SampledAt.Add(sampledAt);
                 if (stats.CompletionTokens == 0)
                 {
-                    firstToken = clock.Elapsed;
+                    firstToken = sampledAt;
                     stats.TimeToFirstToken = firstToken;
                 }
-                stats.DecodeDuration = clock.Elapsed - firstToken;
+                stats.DecodeDuration = sampledAt - firstToken;
                 if (stopCondition.IsEndOfSequence(token))
                 {
                     stats.FinishReason = FinishReason.EndOfSequence;
@@ -122,6 +128,12 @@ public sealed class Generator(
                     break;
                 }
                 Run(state, new ReadOnlySpan<int>(in token), logits, cancellationToken);
+                if (state.Cache.Bytes != heldBytes)
+                {
+                    metrics.CacheAllocated(state.Cache.Bytes - heldBytes);
+                    heldBytes = state.Cache.Bytes;
+                    stats.KvCacheBytes = Math.Max(stats.KvCacheBytes, heldBytes);
+                }
             }
             var rest = stops.Push(detokenizer.Flush()) + stops.Flush();
             if (rest.Length > 0)
@@ -131,7 +143,7 @@ public sealed class Generator(
         }
         finally
         {
-            metrics.CacheFreed(state.Cache.Bytes);
+            metrics.CacheFreed(heldBytes);
         }
     }
 

@@ -13,6 +13,11 @@ public sealed class DecodeState : IDisposable
     private readonly Array _ids;
     private readonly Array _ones;
     private readonly Array _positions;
+    // Single-token steps write into these and rebind the same tensors: no new tensor for ids or position per token.
+    private readonly Array _stepId;
+    private readonly Array _stepPosition;
+    private readonly OrtValue _stepIdValue;
+    private readonly OrtValue _stepPositionValue;
     private readonly OrtValue _useCache;
     private readonly OrtValue _noCache;
     private readonly List<OrtValue> _stepViews = new(4);
@@ -31,6 +36,10 @@ public sealed class DecodeState : IDisposable
             Write(_ones, i, 1);
             Write(_positions, i, i);
         }
+        _stepId = Allocate(1);
+        _stepPosition = Allocate(1);
+        _stepIdValue = View(_stepId, 0, 1);
+        _stepPositionValue = View(_stepPosition, 0, 1);
         _useCache = OrtValue.CreateTensorValueFromMemory(GC.AllocateArray<bool>(1, pinned: true), BranchShape);
         _useCache.GetTensorMutableDataAsSpan<bool>()[0] = true;
         _noCache = OrtValue.CreateTensorValueFromMemory(GC.AllocateArray<bool>(1, pinned: true), BranchShape);
@@ -57,18 +66,30 @@ public sealed class DecodeState : IDisposable
         DisposeStepViews();
         var past = Cache.Position;
         var n = tokens.Length;
-        for (var i = 0; i < n; i++)
+        OrtValue ids, positions;
+        if (n == 1)
         {
-            Write(_ids, i, tokens[i]);
+            Write(_stepId, 0, tokens[0]);
+            Write(_stepPosition, 0, past);
+            (ids, positions) = (_stepIdValue, _stepPositionValue);
         }
-        Binding.BindInput(DecoderLayout.InputIds, StepView(_ids, 0, n));
+        else
+        {
+            for (var i = 0; i < n; i++)
+            {
+                Write(_ids, i, tokens[i]);
+            }
+            (ids, positions) = (StepView(_ids, 0, n), StepView(_positions, past, n));
+        }
+        // Rebound every step: a device session copies CPU inputs when they are bound, not when it runs.
+        Binding.BindInput(DecoderLayout.InputIds, ids);
         if (_layout.HasAttentionMask)
         {
             Binding.BindInput(DecoderLayout.AttentionMask, StepView(_ones, 0, past + n));
         }
         if (_layout.HasPositionIds)
         {
-            Binding.BindInput(DecoderLayout.PositionIds, StepView(_positions, past, n));
+            Binding.BindInput(DecoderLayout.PositionIds, positions);
         }
         if (_layout.HasUseCacheBranch)
         {
@@ -78,12 +99,18 @@ public sealed class DecodeState : IDisposable
 
     private OrtValue StepView(Array buffer, int offset, int length)
     {
-        long[] shape = [1, length];
-        var view = _layout.IdType == TensorElementType.Int64
-            ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ((long[])buffer).AsMemory(offset, length), shape)
-            : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ((int[])buffer).AsMemory(offset, length), shape);
+        var view = View(buffer, offset, length);
         _stepViews.Add(view);
         return view;
+    }
+
+    /// <summary>A [1, length] tensor over part of a pinned id buffer.</summary>
+    private OrtValue View(Array buffer, int offset, int length)
+    {
+        long[] shape = [1, length];
+        return _layout.IdType == TensorElementType.Int64
+            ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ((long[])buffer).AsMemory(offset, length), shape)
+            : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ((int[])buffer).AsMemory(offset, length), shape);
     }
 
     private Array Allocate(int length) => _layout.IdType == TensorElementType.Int64
@@ -120,6 +147,8 @@ public sealed class DecodeState : IDisposable
         _disposed = true;
         Binding.Dispose();
         DisposeStepViews();
+        _stepIdValue.Dispose();
+        _stepPositionValue.Dispose();
         _useCache.Dispose();
         _noCache.Dispose();
         DecodeLogits.Dispose();

@@ -71,10 +71,11 @@ public sealed class DecoderSession : IDisposable
         }
     }
 
-    /// <summary>A fresh request state whose cache holds <paramref name="capacity"/> positions.</summary>
-    public DecodeState CreateState(int capacity)
+    /// <summary>A fresh request state whose cache holds up to <paramref name="capacity"/> positions. A concat-layout
+    /// cache starts at <paramref name="initialCapacity"/> (default: all of it) and doubles as needed.</summary>
+    public DecodeState CreateState(int capacity, int? initialCapacity = null)
     {
-        var cache = new KvCache(Layout, _kvAllocator, capacity);
+        var cache = new KvCache(Layout, _kvAllocator, capacity, initialCapacity ?? capacity);
         OrtValue? logits = null;
         try
         {

@@ -30,7 +30,8 @@ public class DecoderSessionTests
         var vocab = session.VocabSize;
         var tokens = new List<int> { 5, 17, 42, 99, 7, 300, 12 };
         const int steps = 70;
-        using var cached = session.CreateState(tokens.Count + steps);
+        // A small start makes the concat cache grow (double) several times along the way.
+        using var cached = session.CreateState(tokens.Count + steps, initialCapacity: 8);
         var logits = new float[vocab];
         var fresh = new float[vocab];
         session.Run(cached, tokens.ToArray(), logits);
@@ -105,6 +106,26 @@ public class DecoderSessionTests
         Assert.Throws<InvalidOperationException>(() => session.Run(state, [4], logits));
     }
 
+    [Fact]
+    public void A_concat_cache_grows_by_doubling_up_to_its_capacity()
+    {
+        using var session = TinyDecoders.Load("optimum");
+        using var state = session.CreateState(capacity: 20, initialCapacity: 4);
+        var perPosition = 2L * session.Layout.NumLayers * session.Layout.BytesPerPosition;
+        var logits = new float[session.VocabSize];
+
+        session.Run(state, [1, 2, 3], logits);
+        Assert.Equal(2 * 4 * perPosition, state.Cache.Bytes);
+        session.Run(state, [4], logits);
+        session.Run(state, [5], logits);
+        Assert.Equal((8 + 4) * perPosition, state.Cache.Bytes);
+        for (var t = 6; t <= 20; t++)
+        {
+            session.Run(state, [t], logits);
+        }
+        Assert.Equal((20 + 20) * perPosition, state.Cache.Bytes);
+    }
+
     [Theory]
     [InlineData("optimum", 2)]
     [InlineData("gqa", 1)]
@@ -115,5 +136,20 @@ public class DecoderSessionTests
         var l = session.Layout;
 
         Assert.Equal(copies * l.NumLayers * 2L * 100 * l.BytesPerPosition, state.Cache.Bytes);
+    }
+
+    [Fact]
+    public void Weights_in_external_data_load_beside_the_graph()
+    {
+        var folder = Rag.TestSupport.ForgedModels.Decoder(new Rag.ModelForge.Decoder.DecoderOptions(ForceExternalData: true));
+        Assert.True(File.Exists(Path.Combine(folder, "onnx", "model.onnx_data")));
+        using var session = DecoderSession.Load(Rag.Llm.Loading.ModelFolder.Open(folder), ExecutionPlan.From("cpu", 0));
+        int[] prompt = [9, 8, 7];
+        using var state = session.CreateState(4);
+        var logits = new float[session.VocabSize];
+
+        session.Run(state, prompt, logits);
+
+        Assert.Equal(TinyDecoders.Reference.Greedy([9, 8, 7], 1)[0], Array.IndexOf(logits, logits.Max()));
     }
 }
