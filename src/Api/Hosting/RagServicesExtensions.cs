@@ -31,13 +31,16 @@ public static class RagServicesExtensions
         return builder;
     }
 
-    // The token budgets follow the loaded models unless configured: a chunk never longer than the embedder
-    // reads, a prompt never longer than the LLM's context window.
+    // The token budgets follow the loaded models unless configured: a chunk never longer than the embedder reads, a
+    // prompt never longer than the LLM's context window, and chunk and answer sizes scaled down for a small window
+    // (1/16 of it each) so a few sources still fit beside the instructions — real models keep the defaults.
     private static void FitToModels(RetrievalOptions options, IConfigurationSection configured, int contextLength, int maxSequenceLength)
     {
+        const int MinimumTokens = 16;
+        var share = Math.Max(MinimumTokens, contextLength / 16);
         if (configured[nameof(RetrievalOptions.ChunkMaxTokens)] is null)
         {
-            options.ChunkMaxTokens = Math.Min(options.ChunkMaxTokens, maxSequenceLength);
+            options.ChunkMaxTokens = Math.Min(Math.Min(options.ChunkMaxTokens, maxSequenceLength), share);
             options.ChunkOverlapTokens = Math.Min(options.ChunkOverlapTokens, options.ChunkMaxTokens / 10);
         }
         if (configured[nameof(RetrievalOptions.ChatContextTokens)] is null)
@@ -46,7 +49,7 @@ public static class RagServicesExtensions
         }
         if (configured[nameof(RetrievalOptions.AnswerMaxTokens)] is null)
         {
-            options.AnswerMaxTokens = Math.Min(options.AnswerMaxTokens, options.ChatContextTokens / 4);
+            options.AnswerMaxTokens = Math.Min(options.AnswerMaxTokens, share);
         }
     }
 }

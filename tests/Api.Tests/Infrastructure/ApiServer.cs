@@ -49,11 +49,6 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
             ["Api:MaxQuestionLength"] = "500",
             ["RetrievalOptions:IngestionPollInterval"] = "00:00:00.050",
             ["RetrievalOptions:MinRelevance"] = "-1",
-            // The forged decoder's context is 256 tokens and the answer instructions take 140 of them: small
-            // chunks and a short answer leave room for a source or two.
-            ["RetrievalOptions:ChunkMaxTokens"] = "16",
-            ["RetrievalOptions:ChunkOverlapTokens"] = "2",
-            ["RetrievalOptions:AnswerMaxTokens"] = "16",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         Configure(settings);
