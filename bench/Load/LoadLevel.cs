@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 
 namespace Rag.Load.Bench;
 
-internal sealed record LevelResult(int Concurrency, int Requests, int Answers, int Rejected, int Errors, double TtftP50Ms, double TtftP99Ms, double AnswersPerSecond);
+internal sealed record LevelResult(int Concurrency, int Requests, int Answers, int Abstained, int Rejected, int Errors, double TtftP50Ms, double TtftP99Ms, double AnswersPerSecond);
 
 /// <summary>One concurrency level: each client asks its questions one after another, all clients at once.</summary>
 internal static class LoadLevel
@@ -33,7 +33,7 @@ internal static class LoadLevel
         var all = outcomes.SelectMany(o => o).ToList();
         var ttfts = all.Where(o => o.Kind == OutcomeKind.Answered).Select(o => o.TimeToFirstToken.TotalMilliseconds).Order().ToList();
         var answers = ttfts.Count;
-        return new LevelResult(concurrency, all.Count, answers,
+        return new LevelResult(concurrency, all.Count, answers, all.Count(o => o.Abstained),
             all.Count(o => o.Kind == OutcomeKind.Rejected), all.Count(o => o.Kind == OutcomeKind.Error),
             Percentile(ttfts, 0.50), Percentile(ttfts, 0.99), answers / wall.Elapsed.TotalSeconds);
     }
@@ -58,7 +58,8 @@ internal static class LoadLevel
             }
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             TimeSpan? firstToken = null;
-            var done = false;
+            string? done = null;
+            var last = "";
             while (await reader.ReadLineAsync() is { } line)
             {
                 // The first answer text, or the completed answer when the service abstained without generating.
@@ -66,9 +67,15 @@ internal static class LoadLevel
                 {
                     firstToken ??= Stopwatch.GetElapsedTime(started);
                 }
-                done |= line == "event: done";
+                if (last == "event: done")
+                {
+                    done = line;
+                }
+                last = line;
             }
-            return done ? new Outcome(OutcomeKind.Answered, firstToken!.Value) : new Outcome(OutcomeKind.Error, TimeSpan.Zero);
+            return done is null
+                ? new Outcome(OutcomeKind.Error, TimeSpan.Zero)
+                : new Outcome(OutcomeKind.Answered, firstToken!.Value, done.Contains("\"abstained\":true", StringComparison.Ordinal));
         }
         catch (HttpRequestException)
         {
@@ -86,5 +93,5 @@ internal static class LoadLevel
         Error,
     }
 
-    private sealed record Outcome(OutcomeKind Kind, TimeSpan TimeToFirstToken);
+    private sealed record Outcome(OutcomeKind Kind, TimeSpan TimeToFirstToken, bool Abstained = false);
 }

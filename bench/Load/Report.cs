@@ -16,6 +16,7 @@ internal static class Report
             concurrency = l.Concurrency,
             requests = l.Requests,
             answers = l.Answers,
+            abstained = l.Abstained,
             rejected_429 = l.Rejected,
             errors = l.Errors,
             ttft_p50_ms = Math.Round(l.TtftP50Ms, 1),
