@@ -13,6 +13,7 @@ public static class RagServicesExtensions
     public static WebApplicationBuilder AddRagServices(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        KeepThreadsForRequests();
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton<Readiness>();
@@ -29,6 +30,16 @@ public static class RagServicesExtensions
         services.AddHostedService<ModelWarmup>();
         services.AddHostedService<IngestionJobsGauge>();
         return builder;
+    }
+
+    // Each running generation holds a pool thread through its ONNX Runtime calls; on a two-core machine the pool
+    // starts with two threads and adds more slowly, so requests (a 429, a health check) would wait behind decode
+    // steps. A floor of threads keeps the server answering while generations run.
+    private static void KeepThreadsForRequests()
+    {
+        const int MinimumWorkers = 64;
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinimumWorkers), completionPorts);
     }
 
     // The token budgets follow the loaded models unless configured: a chunk never longer than the embedder reads, a

@@ -6,21 +6,11 @@ using Rag.Api.Tests.Infrastructure;
 
 namespace Rag.Api.Tests.Endpoints;
 
-public sealed class AskEndpointsTests(ApiServer server) : IClassFixture<ApiServer>, IAsyncLifetime
+public sealed class AskEndpointsTests(SeededApiServer server) : IClassFixture<SeededApiServer>
 {
-    private const string Collection = "ask";
+    private const string Collection = SeededApiServer.Collection;
     private const string Question = "Where does the cat like to sit?";
     private readonly HttpClient client = server.Client;
-
-    public async Task InitializeAsync()
-    {
-        if (await server.CountRowsAsync("documents") == 0)
-        {
-            await Corpus.SeedAsync(client, Collection);
-        }
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Ask_answers_with_sources_usage_and_timings()

@@ -5,20 +5,10 @@ using Rag.Api.Tests.Infrastructure;
 
 namespace Rag.Api.Tests.Endpoints;
 
-public sealed class SearchEndpointsTests(ApiServer server) : IClassFixture<ApiServer>, IAsyncLifetime
+public sealed class SearchEndpointsTests(SeededApiServer server) : IClassFixture<SeededApiServer>
 {
-    private const string Collection = "search";
+    private const string Collection = SeededApiServer.Collection;
     private readonly HttpClient client = server.Client;
-
-    public async Task InitializeAsync()
-    {
-        if (await server.CountRowsAsync("documents") == 0)
-        {
-            await Corpus.SeedAsync(client, Collection);
-        }
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [InlineData("vector")]

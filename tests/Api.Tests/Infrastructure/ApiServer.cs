@@ -27,6 +27,9 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
     {
     }
 
+    /// <summary>Runs once the server listens; subclasses upload what their tests read.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
     public async Task<long> CountRowsAsync(string table)
@@ -64,6 +67,7 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
         await Task.Run(factory.StartServer);
         Client = factory.CreateClient();
         Client.Timeout = TimeSpan.FromMinutes(2);
+        await SeedAsync();
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()

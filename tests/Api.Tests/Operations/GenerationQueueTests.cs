@@ -20,7 +20,7 @@ public sealed class GenerationQueueTests(SingleSlotServer server) : IClassFixtur
     [Fact]
     public async Task A_full_generation_queue_answers_429_with_retry_after_and_the_rest_succeed()
     {
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.Client.PostAsJsonAsync("/v1/chat/completions", new
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.Client.PostAsJsonAsync("/v1/chat/completions", new
         {
             messages = new[] { new { role = "user", content = "Tell me a long story about the library." } },
             max_tokens = 150,
