@@ -20,8 +20,6 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
 
     public string ConnectionString => database.ConnectionString;
 
-    public IServiceProvider Services => factory!.Services;
-
     /// <summary>Settings as configuration keys; subclasses add or override.</summary>
     protected virtual void Configure(IDictionary<string, string?> settings)
     {
