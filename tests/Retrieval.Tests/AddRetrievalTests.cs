@@ -14,17 +14,18 @@ using Rag.TestSupport;
 
 namespace Rag.Retrieval.Tests;
 
-public sealed class AddRetrievalTests
+public sealed class AddRetrievalTests(ForgedEncoder encoder) : IClassFixture<ForgedEncoder>
 {
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    private ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new LexicalEmbeddingGenerator());
+        // Registered as a wrapper so the container, which disposes what it was given, leaves the fixture's model alone.
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new CountingEmbeddingGenerator(encoder.Generator));
         services.AddSingleton<IChatClient>(new ScriptedChatClient("From the notes [1]."));
-        services.AddKeyedSingleton(RetrievalServiceKeys.EmbeddingTokenizer, TestTokenizer.Instance);
-        services.AddKeyedSingleton(RetrievalServiceKeys.ChatTokenizer, TestTokenizer.Instance);
+        services.AddKeyedSingleton(RetrievalServiceKeys.EmbeddingTokenizer, encoder.Tokenizer);
+        services.AddKeyedSingleton(RetrievalServiceKeys.ChatTokenizer, TinyLlm.Tokenizer);
         services.AddRetrieval(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -38,6 +39,7 @@ public sealed class AddRetrievalTests
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
             ["RetrievalOptions:IngestionPollInterval"] = "00:00:00.050",
             ["RetrievalOptions:MinRelevance"] = "0",
+            ["RetrievalOptions:ChunkMaxTokens"] = encoder.ChunkMaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var hosted = provider.GetServices<IHostedService>().ToList();
         foreach (var service in hosted)

@@ -4,18 +4,18 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests;
 
-public sealed class EmbedderTests
+public sealed class EmbedderTests(ForgedEncoder encoder) : IClassFixture<ForgedEncoder>
 {
     [Fact]
     public async Task A_generator_that_reports_no_dimension_is_probed_once()
     {
-        var generator = new NoDimensionGenerator();
+        var generator = new NoDimensionGenerator(encoder.Generator);
         var embedder = new Embedder(generator, batchSize: 8);
 
         var first = await embedder.GetModelAsync();
         var second = await embedder.GetModelAsync();
 
-        Assert.Equal(new Rag.Retrieval.Storage.EmbeddingModelInfo("no-dimension", 64), first);
+        Assert.Equal(new Rag.Retrieval.Storage.EmbeddingModelInfo(encoder.Generator.ModelId, encoder.Dimension), first);
         Assert.Same(first, second);
         Assert.Equal(1, generator.Calls);
     }
@@ -23,7 +23,7 @@ public sealed class EmbedderTests
     [Fact]
     public async Task Texts_are_embedded_in_batches_in_order()
     {
-        var generator = new LexicalEmbeddingGenerator();
+        var generator = new CountingEmbeddingGenerator(encoder.Generator);
         var embedder = new Embedder(generator, batchSize: 3);
         var texts = Enumerable.Range(0, 8).Select(i => $"text number {i} word{i}").ToArray();
 
@@ -34,12 +34,22 @@ public sealed class EmbedderTests
         }
 
         Assert.Equal(3, generator.Calls);
-        Assert.Equal(texts.Select(generator.Embed), vectors);
+        Assert.Equal(texts.Length, vectors.Count);
+        // Each text embedded alone gives its vector back (batched padding changes only rounding).
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = (await encoder.Generator.GenerateVectorAsync(texts[i])).ToArray();
+            Assert.Equal(1, VectorSeeder.Cosine(alone, vectors[i]), 4);
+            Assert.All(Enumerable.Range(0, texts.Length).Where(j => j != i), j => Assert.True(VectorSeeder.Cosine(alone, vectors[j]) < 0.9999, $"text {i} matches vector {j}"));
+        }
     }
 
-    private sealed class NoDimensionGenerator() : LexicalEmbeddingGenerator(64, "no-dimension")
+    /// <summary>The real model, but with metadata that leaves the dimension out, as some generators do.</summary>
+    private sealed class NoDimensionGenerator(IEmbeddingGenerator<string, Embedding<float>> inner) : CountingEmbeddingGenerator(inner)
     {
         public override object? GetService(Type serviceType, object? serviceKey = null) =>
-            serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("test", null, "no-dimension") : null;
+            serviceType == typeof(EmbeddingGeneratorMetadata)
+                ? new EmbeddingGeneratorMetadata("onnxruntime", null, ((EmbeddingGeneratorMetadata)base.GetService(serviceType, serviceKey)!).DefaultModelId)
+                : null;
     }
 }

@@ -1,8 +1,6 @@
 using Rag.Embedding;
-using Rag.ModelForge.Encoder;
 using Rag.Retrieval.Search;
 using Rag.Retrieval.Tests.Support;
-using Rag.TestSupport;
 
 namespace Rag.Retrieval.Tests;
 
@@ -11,13 +9,10 @@ namespace Rag.Retrieval.Tests;
 /// encoder (random weights that keep each token close to its embedding, so texts sharing words are near),
 /// chunked in that model's own tokens.
 /// </summary>
-public sealed class OnnxEmbedderRetrievalTests : IAsyncLifetime, IDisposable
+public sealed class OnnxEmbedderRetrievalTests(ForgedEncoder encoder) : IAsyncLifetime, IClassFixture<ForgedEncoder>, IDisposable
 {
-    private const int MaxSequenceLength = 64;
-    private readonly OnnxEmbeddingGenerator _generator = OnnxEmbeddingGenerator.Load(new EmbeddingOptions
-    {
-        ModelPath = ForgedModels.Encoder(new EncoderOptions(Lexical: true, MaxSequenceLength: MaxSequenceLength)),
-    });
+    private const int MaxSequenceLength = ForgedEncoder.MaxSequenceLength;
+    private readonly OnnxEmbeddingGenerator _generator = encoder.Generator;
     private readonly ScriptedChatClient _chat = new("Dogs enjoy long walks in the park [1].");
     private RetrievalDatabase _database = null!;
     private RetrievalHarness _harness = null!;
@@ -25,9 +20,8 @@ public sealed class OnnxEmbedderRetrievalTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _database = await RetrievalDatabase.CreateAsync(_generator.Dimension);
-        // The model's tokenizer counts without [CLS]/[SEP]; the chunk budget leaves room for them.
-        var settings = new RetrievalOptions { ChunkMaxTokens = MaxSequenceLength - _generator.SpecialTokensPerText, ChunkOverlapTokens = 6, MinRelevance = 0 };
-        _harness = new RetrievalHarness(_database, _generator, _chat, settings, _generator.Tokenizer);
+        var settings = new RetrievalOptions { ChunkMaxTokens = encoder.ChunkMaxTokens, ChunkOverlapTokens = 6, MinRelevance = 0 };
+        _harness = new RetrievalHarness(_database, encoder, chat: _chat, settings: settings);
         await _harness.IngestTextAsync("animals.txt",
             "Cats are small animals that sleep for most of the day. Dogs are friendly and loyal; they enjoy long walks in the park, playing with a ball and running after sticks.");
         await _harness.IngestTextAsync("weather.txt",
@@ -38,11 +32,7 @@ public sealed class OnnxEmbedderRetrievalTests : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    public void Dispose()
-    {
-        _chat.Dispose();
-        _generator.Dispose();
-    }
+    public void Dispose() => _chat.Dispose();
 
     [Fact]
     public async Task Chunks_fit_the_models_sequence_length_so_nothing_is_truncated()

@@ -5,7 +5,8 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Chunking;
 
-public sealed class ChunkerTests
+/// <summary>The chunker counting in the forged encoder's real WordPiece tokenizer, as it does in production.</summary>
+public sealed class ChunkerTests(ForgedEncoder encoder) : IClassFixture<ForgedEncoder>
 {
     private static readonly string[] Vocabulary =
         ["the", "server", "configure", "zephyr", "quantum", "install", "data", "of", "marmalade", "vector", "runs", "quickly", "beneath", "lanterns"];
@@ -32,15 +33,15 @@ public sealed class ChunkerTests
     [Fact]
     public void No_chunk_exceeds_the_token_limit()
     {
-        var chunker = new Chunker(TestTokenizer.Instance, maxTokens: 48, overlapTokens: 5);
+        var chunker = new Chunker(encoder.Tokenizer, maxTokens: 48, overlapTokens: 5);
 
         var chunks = chunker.Split(Plain(LongText(30)));
 
         Assert.True(chunks.Count > 10);
         Assert.All(chunks, c =>
         {
-            Assert.True(TestTokenizer.Instance.CountTokens(c.Text) <= 48, $"chunk {c.Ordinal} has {TestTokenizer.Instance.CountTokens(c.Text)} tokens");
-            Assert.Equal(TestTokenizer.Instance.CountTokens(c.Text), c.TokenCount);
+            Assert.True(encoder.Tokenizer.CountTokens(c.Text) <= 48, $"chunk {c.Ordinal} has {encoder.Tokenizer.CountTokens(c.Text)} tokens");
+            Assert.Equal(encoder.Tokenizer.CountTokens(c.Text), c.TokenCount);
         });
     }
 
@@ -48,7 +49,7 @@ public sealed class ChunkerTests
     public void Chunk_text_is_exactly_the_source_at_its_offsets_and_covers_every_word()
     {
         var text = LongText(12);
-        var chunks = new Chunker(TestTokenizer.Instance, 40, 4).Split(Plain(text));
+        var chunks = new Chunker(encoder.Tokenizer, 40, 4).Split(Plain(text));
 
         Assert.All(chunks, c => Assert.Equal(text[c.StartOffset..c.EndOffset], c.Text));
         Assert.Equal(Enumerable.Range(0, chunks.Count), chunks.Select(c => c.Ordinal));
@@ -65,14 +66,14 @@ public sealed class ChunkerTests
     public void Consecutive_chunks_overlap_by_about_the_configured_tokens_at_a_word_boundary()
     {
         var text = LongText(20);
-        var chunks = new Chunker(TestTokenizer.Instance, 48, 8).Split(Plain(text));
+        var chunks = new Chunker(encoder.Tokenizer, 48, 8).Split(Plain(text));
 
         var overlaps = chunks.Zip(chunks.Skip(1)).Select(pair => pair.First.EndOffset - pair.Second.StartOffset).ToList();
         Assert.True(overlaps.Count(o => o > 0) >= overlaps.Count / 2, "most chunks should share text with their predecessor");
         foreach (var (first, second) in chunks.Zip(chunks.Skip(1)).Where(p => p.First.EndOffset > p.Second.StartOffset))
         {
             var shared = text[second.StartOffset..first.EndOffset];
-            var sharedTokens = TestTokenizer.Instance.CountTokens(shared) - TestTokenizer.Instance.CountTokens(string.Empty);
+            var sharedTokens = encoder.Tokenizer.CountTokens(shared) - encoder.Tokenizer.CountTokens(string.Empty);
             Assert.InRange(sharedTokens, 1, 8);
             Assert.True(second.StartOffset == 0 || char.IsWhiteSpace(text[second.StartOffset - 1]), "overlap must start on a word");
         }
@@ -81,7 +82,7 @@ public sealed class ChunkerTests
     [Fact]
     public void Without_overlap_chunks_do_not_share_text()
     {
-        var chunks = new Chunker(TestTokenizer.Instance, 48, 0).Split(Plain(LongText(10)));
+        var chunks = new Chunker(encoder.Tokenizer, 48, 0).Split(Plain(LongText(10)));
 
         Assert.All(chunks.Zip(chunks.Skip(1)), pair => Assert.True(pair.First.EndOffset <= pair.Second.StartOffset));
     }
@@ -92,7 +93,7 @@ public sealed class ChunkerTests
         var markdown = "# Install\n\n" + LongText(3, seed: 1) + "## Linux\n\n" + LongText(3, seed: 2) + "# Usage\n\nShort usage text.";
         var document = TextExtractor.Extract("guide.md", Encoding.UTF8.GetBytes(markdown));
 
-        var chunks = new Chunker(TestTokenizer.Instance, 64, 6).Split(document);
+        var chunks = new Chunker(encoder.Tokenizer, 64, 6).Split(document);
 
         Assert.Contains(chunks, c => c.SectionPath.SequenceEqual(["Install"]));
         Assert.Contains(chunks, c => c.SectionPath.SequenceEqual(["Install", "Linux"]));
@@ -111,7 +112,7 @@ public sealed class ChunkerTests
         var document = new ExtractedDocument(text, SourceFormat.Pdf, [new TextSection(0, text.Length, [])],
             [new TextPage(1, 0, page1.Length), new TextPage(2, page1.Length + 2, text.Length)]);
 
-        var chunks = new Chunker(TestTokenizer.Instance, 40, 4).Split(document);
+        var chunks = new Chunker(encoder.Tokenizer, 40, 4).Split(document);
 
         Assert.All(chunks.Where(c => c.Page == 1), c => Assert.True(c.EndOffset <= page1.Length));
         Assert.All(chunks.Where(c => c.Page == 2), c => Assert.True(c.StartOffset >= page1.Length + 2));
@@ -123,7 +124,7 @@ public sealed class ChunkerTests
     public void A_run_on_sentence_longer_than_the_limit_is_cut_at_token_boundaries()
     {
         var sentence = string.Join(' ', Enumerable.Repeat("marmalade zephyr quantum lanterns", 60));
-        var chunks = new Chunker(TestTokenizer.Instance, 32, 0).Split(Plain(sentence));
+        var chunks = new Chunker(encoder.Tokenizer, 32, 0).Split(Plain(sentence));
 
         Assert.True(chunks.Count > 5);
         Assert.All(chunks, c => Assert.True(c.TokenCount <= 32));
@@ -134,7 +135,7 @@ public sealed class ChunkerTests
     public void Small_paragraphs_are_packed_together()
     {
         var text = "Alpha one.\n\nBeta two.\n\nThird three.";
-        var chunk = Assert.Single(new Chunker(TestTokenizer.Instance, 64, 6).Split(Plain(text)));
+        var chunk = Assert.Single(new Chunker(encoder.Tokenizer, 64, 6).Split(Plain(text)));
 
         Assert.Equal(text, chunk.Text);
     }

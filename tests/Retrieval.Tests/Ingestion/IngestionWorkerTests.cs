@@ -5,14 +5,14 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Ingestion;
 
-public sealed class IngestionWorkerTests() : DatabaseTest(64)
+public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(encoder.Dimension), IClassFixture<ForgedEncoder>
 {
     private static IngestRequest Text(string name, string text) => new(name, Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public async Task A_queued_job_completes_with_its_document_and_step_timings()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var id = await harness.Jobs.EnqueueAsync(Text("notes.md", "# Notes\n\nSome notes about lemons and limes."), "default");
         Assert.Equal(IngestionJobStatus.Pending, (await harness.Jobs.GetAsync(id))!.Status);
 
@@ -31,7 +31,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     [Fact]
     public async Task Two_workers_never_process_the_same_job()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var queued = new List<Guid>();
         for (var i = 0; i < 24; i++)
         {
@@ -58,7 +58,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     [Fact]
     public async Task A_job_whose_worker_died_is_picked_up_again_after_its_lease()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var id = await harness.Jobs.EnqueueAsync(Text("orphan.txt", "A job whose first worker crashed."), "default");
         // A worker claims it with a short lease and then dies without finishing.
         var dead = await harness.Jobs.ClaimAsync("dead-worker", TimeSpan.FromMilliseconds(300), maxAttempts: 3);
@@ -79,18 +79,19 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     public async Task A_worker_stopped_mid_job_hands_it_back_at_once()
     {
         using var stopping = new CancellationTokenSource();
-        var slow = new RetrievalHarness(Database, new BlockingEmbeddingGenerator(stopping));
+        var slow = new RetrievalHarness(Database, encoder, new BlockingEmbeddingGenerator(encoder.Generator, stopping));
         var id = await slow.Jobs.EnqueueAsync(Text("slow.txt", "Embedding this takes until shutdown."), "default");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.NewWorker().ProcessNextAsync(stopping.Token));
 
         var job = (await slow.Jobs.GetAsync(id))!;
         Assert.Equal(IngestionJobStatus.Pending, job.Status);
-        Assert.Equal(id, await new RetrievalHarness(Database, new LexicalEmbeddingGenerator()).NewWorker().ProcessNextAsync());
+        Assert.Equal(id, await new RetrievalHarness(Database, encoder).NewWorker().ProcessNextAsync());
     }
 
-    /// <summary>Signals shutdown from inside the embedding call, then waits to be cancelled.</summary>
-    private sealed class BlockingEmbeddingGenerator(CancellationTokenSource stopping) : LexicalEmbeddingGenerator
+    /// <summary>Signals shutdown from inside the embedding call, then waits to be cancelled; the real model describes itself.</summary>
+    private sealed class BlockingEmbeddingGenerator(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> inner, CancellationTokenSource stopping)
+        : CountingEmbeddingGenerator(inner)
     {
         public override async Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(
             IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
@@ -104,7 +105,7 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     [Fact]
     public async Task An_unreadable_file_fails_the_job_with_the_error()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var id = await harness.Jobs.EnqueueAsync(new IngestRequest("scan.pdf", Encoding.UTF8.GetBytes("not really a pdf")), "default");
 
         await harness.NewWorker().ProcessNextAsync();
@@ -118,12 +119,12 @@ public sealed class IngestionWorkerTests() : DatabaseTest(64)
     [Fact]
     public async Task A_transient_failure_is_retried_until_it_succeeds()
     {
-        var failing = new RetrievalHarness(Database, new FailingEmbeddingGenerator(succeedingCalls: 0));
+        var failing = new RetrievalHarness(Database, encoder, new FailingEmbeddingGenerator(encoder.Generator, succeedingCalls: 0));
         var id = await failing.Jobs.EnqueueAsync(Text("retry.txt", "Retry me please."), "default");
 
         await failing.NewWorker().ProcessNextAsync();
         var afterFailure = (await failing.Jobs.GetAsync(id))!;
-        await new RetrievalHarness(Database, new LexicalEmbeddingGenerator()).NewWorker().ProcessNextAsync();
+        await new RetrievalHarness(Database, encoder).NewWorker().ProcessNextAsync();
 
         Assert.Equal(IngestionJobStatus.Pending, afterFailure.Status);
         Assert.Contains("injected", afterFailure.Error, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Plugin;
 
-public sealed class RagPluginTests() : DatabaseTest(64), IDisposable
+public sealed class RagPluginTests(ForgedEncoder encoder) : DatabaseTest(encoder.Dimension), IClassFixture<ForgedEncoder>, IDisposable
 {
     private ScriptedChatClient _chat = null!;
     private Kernel _kernel = null!;
@@ -14,7 +14,7 @@ public sealed class RagPluginTests() : DatabaseTest(64), IDisposable
     {
         await base.InitializeAsync();
         _chat = new ScriptedChatClient("Passwords rotate every ninety days [1].");
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(), _chat);
+        var harness = new RetrievalHarness(Database, encoder, chat: _chat);
         _kernel = new Kernel();
         _kernel.ImportPluginFromObject(new RagPlugin(harness.Search, harness.Answerer, harness.Pipeline), "rag");
     }

@@ -4,17 +4,17 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Search;
 
-public sealed class ChunkSearchTests() : DatabaseTest(Dimension)
+/// <remarks>Ranking, filters and the index are tested on vectors chosen by the test (VectorSeeder) in the forged encoder's dimension; search by text embeds with the encoder itself.</remarks>
+public sealed class ChunkSearchTests(ForgedEncoder encoder) : DatabaseTest(encoder.Dimension), IClassFixture<ForgedEncoder>
 {
-    private const int Dimension = 16;
     private RetrievalHarness _harness = null!;
     private VectorSeeder _seeder = null!;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(Dimension));
-        _seeder = new VectorSeeder(_harness.Store, Dimension);
+        _harness = new RetrievalHarness(Database, encoder);
+        _seeder = new VectorSeeder(_harness.Store, encoder.Dimension);
     }
 
     private Task<IReadOnlyList<SearchHit>> SearchAsync(CollectionInfo collection, float[] query, SearchOptions options, string? text = null) =>

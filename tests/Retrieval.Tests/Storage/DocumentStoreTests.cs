@@ -4,9 +4,9 @@ using Rag.Retrieval.Tests.Support;
 
 namespace Rag.Retrieval.Tests.Storage;
 
-public sealed class DocumentStoreTests() : DatabaseTest(64)
+public sealed class DocumentStoreTests(ForgedEncoder encoder) : DatabaseTest(encoder.Dimension), IClassFixture<ForgedEncoder>
 {
-    /// <summary>Enough paragraphs that the 64-token chunker and 4-chunk batches need several embedding calls.</summary>
+    /// <summary>Enough paragraphs that chunks sized for the 64-token encoder and 4-chunk batches need several embedding calls.</summary>
     private static string ManyParagraphs(string topic, int count) =>
         string.Join("\n\n", Enumerable.Range(0, count).Select(i => $"Paragraph {i} about {topic}: the {topic} server stores data and answers question number {i} quickly."));
 
@@ -15,8 +15,8 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task Ingest_failure_mid_embedding_leaves_no_rows()
     {
-        var generator = new FailingEmbeddingGenerator(succeedingCalls: 1);
-        var harness = new RetrievalHarness(Database, generator);
+        var generator = new FailingEmbeddingGenerator(encoder.Generator, succeedingCalls: 1);
+        var harness = new RetrievalHarness(Database, encoder, generator);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => harness.IngestTextAsync("big.txt", ManyParagraphs("apple", 20)));
 
@@ -30,7 +30,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task An_unreadable_upload_leaves_no_trace()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
 
         await Assert.ThrowsAsync<Rag.Retrieval.Extraction.UnsupportedDocumentException>(() => harness.Pipeline.IngestAsync(
             new IngestRequest("image.bin", new byte[] { 1, 0, 2, 0, 3 }) { Collection = "fresh" }));
@@ -42,11 +42,11 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task A_failed_replacement_keeps_the_previous_version()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var original = await harness.IngestTextAsync("v1.txt", ManyParagraphs("apple", 6), externalId: "doc-1");
         var chunksBefore = await RowsAsync("chunks");
 
-        var failing = new RetrievalHarness(Database, new FailingEmbeddingGenerator(succeedingCalls: 1));
+        var failing = new RetrievalHarness(Database, encoder, new FailingEmbeddingGenerator(encoder.Generator, succeedingCalls: 1));
         await Assert.ThrowsAsync<InvalidOperationException>(() => failing.IngestTextAsync("v2.txt", ManyParagraphs("banana", 20), externalId: "doc-1"));
 
         var kept = await harness.Store.GetAsync((await harness.Store.FindCollectionAsync("default", await harness.Embedder.GetModelAsync()))!, original.Document.Id);
@@ -59,8 +59,8 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task The_same_content_twice_returns_the_existing_document_without_embedding_again()
     {
-        var generator = new LexicalEmbeddingGenerator();
-        var harness = new RetrievalHarness(Database, generator);
+        var generator = new CountingEmbeddingGenerator(encoder.Generator);
+        var harness = new RetrievalHarness(Database, encoder, generator);
         var first = await harness.IngestTextAsync("a.txt", ManyParagraphs("cherry", 5));
         var callsAfterFirst = generator.Calls;
         var chunks = await RowsAsync("chunks");
@@ -78,7 +78,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task Concurrent_ingestion_of_the_same_content_stores_it_once()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var text = ManyParagraphs("damson", 8);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => harness.IngestTextAsync("d.txt", text))));
@@ -91,7 +91,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task The_same_content_in_another_collection_is_stored_separately()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
 
         var a = await harness.IngestTextAsync("a.txt", "Shared text about elderberries.", collection: "one");
         var b = await harness.IngestTextAsync("a.txt", "Shared text about elderberries.", collection: "two");
@@ -103,7 +103,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task Reingesting_an_external_id_replaces_its_chunks_under_the_same_id()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var first = await harness.IngestTextAsync("fig.txt", ManyParagraphs("fig", 6), externalId: "manual");
 
         var second = await harness.IngestTextAsync("fig-v2.txt", ManyParagraphs("grape", 3), externalId: "manual");
@@ -119,7 +119,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task Delete_removes_the_document_and_its_chunks_once()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var kept = await harness.IngestTextAsync("keep.txt", ManyParagraphs("kiwi", 3));
         var doomed = await harness.IngestTextAsync("drop.txt", ManyParagraphs("lime", 3));
         var collection = (await harness.Store.FindCollectionAsync("default", await harness.Embedder.GetModelAsync()))!;
@@ -136,15 +136,19 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task A_collection_refuses_an_embedding_model_other_than_its_own()
     {
-        var original = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(64, "model-a"));
+        // A second forged encoder of the same shape and dimension: only its model id differs.
+        using var modelB = ForgedEncoder.Load(seed: 2);
+        var original = new RetrievalHarness(Database, encoder);
         await original.IngestTextAsync("a.txt", "Written with model A.", collection: "pinned");
-        var other = new RetrievalHarness(Database, new LexicalEmbeddingGenerator(64, "model-b"));
+        var other = new RetrievalHarness(Database, encoder, modelB);
 
         var ingest = await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => other.IngestTextAsync("b.txt", "Written with model B.", collection: "pinned"));
         var search = await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => other.Search.SearchAsync(new Rag.Retrieval.Search.SearchRequest("anything") { Collection = "pinned" }));
 
-        Assert.Contains("model-a", ingest.Message, StringComparison.Ordinal);
-        Assert.Contains("model-b", ingest.Message, StringComparison.Ordinal);
+        Assert.NotEqual(encoder.Generator.ModelId, modelB.ModelId);
+        Assert.Equal(modelB.Dimension, encoder.Dimension);
+        Assert.Contains(encoder.Generator.ModelId, ingest.Message, StringComparison.Ordinal);
+        Assert.Contains(modelB.ModelId, ingest.Message, StringComparison.Ordinal);
         Assert.Contains("pinned", search.Message, StringComparison.Ordinal);
         Assert.Equal(1, await RowsAsync("documents"));
     }
@@ -152,7 +156,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task Listing_pages_through_every_document_once_in_order()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
@@ -180,7 +184,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
     [Fact]
     public async Task Stored_chunks_keep_offsets_token_counts_and_tags()
     {
-        var harness = new RetrievalHarness(Database, new LexicalEmbeddingGenerator());
+        var harness = new RetrievalHarness(Database, encoder);
         var text = ManyParagraphs("nectarine", 6);
 
         await harness.IngestTextAsync("n.txt", text, tags: new Dictionary<string, string> { ["team"] = "red" });
@@ -192,7 +196,7 @@ public sealed class DocumentStoreTests() : DatabaseTest(64)
         {
             rows++;
             Assert.Equal(text[reader.GetInt32(1)..reader.GetInt32(2)], reader.GetString(0));
-            Assert.InRange(reader.GetInt32(3), 1, 64);
+            Assert.InRange(reader.GetInt32(3), 1, encoder.ChunkMaxTokens);
             Assert.Equal("red", reader.GetString(4));
         }
         Assert.True(rows > 1);

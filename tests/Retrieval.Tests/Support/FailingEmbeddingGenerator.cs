@@ -2,8 +2,11 @@ using Microsoft.Extensions.AI;
 
 namespace Rag.Retrieval.Tests.Support;
 
-/// <summary>Embeds the first <paramref name="succeedingCalls"/> batches, then throws: a failure injected mid-ingestion.</summary>
-public sealed class FailingEmbeddingGenerator(int succeedingCalls) : LexicalEmbeddingGenerator
+/// <summary>
+/// Embeds the first <paramref name="succeedingCalls"/> batches with the real generator, then throws: a failure
+/// injected mid-ingestion.
+/// </summary>
+public sealed class FailingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, int succeedingCalls) : CountingEmbeddingGenerator(inner)
 {
     public int Attempts { get; private set; }
 

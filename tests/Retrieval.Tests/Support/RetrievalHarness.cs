@@ -10,22 +10,35 @@ using Rag.Retrieval.Storage;
 
 namespace Rag.Retrieval.Tests.Support;
 
-/// <summary>The retrieval components wired by hand over one test database, with a given embedder and chat client.</summary>
+/// <summary>
+/// The retrieval components wired by hand over one test database: chunked in the forged encoder's tokens and
+/// embedded by its real ONNX generator (or <paramref name="generator"/>, a wrapper around it), answered by
+/// <paramref name="chat"/> with the prompt counted in <paramref name="chatTokenizer"/> (the tiny LLM's by default).
+/// </summary>
 public sealed class RetrievalHarness
 {
     public RetrievalHarness(
-        RetrievalDatabase database, IEmbeddingGenerator<string, Embedding<float>> generator, IChatClient? chat = null, RetrievalOptions? settings = null, Tokenizer? embeddingTokenizer = null)
+        RetrievalDatabase database, ForgedEncoder encoder, IEmbeddingGenerator<string, Embedding<float>>? generator = null,
+        IChatClient? chat = null, RetrievalOptions? settings = null, Tokenizer? chatTokenizer = null)
     {
-        Settings = settings ?? new RetrievalOptions { ChunkMaxTokens = 64, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, MinRelevance = 0.1 };
+        ArgumentNullException.ThrowIfNull(encoder);
+        Settings = settings ?? DefaultSettings(encoder);
         var options = Options.Create(Settings);
         Database = database;
-        Embedder = new Embedder(generator, Settings.EmbeddingBatchSize);
+        Embedder = new Embedder(generator ?? encoder.Generator, Settings.EmbeddingBatchSize);
         Store = new DocumentStore(database.DataSource);
         Search = new ChunkSearch(database.DataSource, Store, Embedder, options);
-        Pipeline = new IngestionPipeline(new Chunker(embeddingTokenizer ?? TestTokenizer.Instance, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
+        Pipeline = new IngestionPipeline(new Chunker(encoder.Tokenizer, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
         Jobs = new IngestionJobs(database.DataSource);
-        Answerer = new Answerer(Search, chat ?? new ScriptedChatClient("unused"), TestTokenizer.Instance, options);
+        ChatTokenizer = chatTokenizer ?? TinyLlm.Tokenizer;
+        Answerer = new Answerer(Search, chat ?? new ScriptedChatClient("unused"), ChatTokenizer, options);
     }
+
+    /// <summary>Small chunks and batches so a few paragraphs already take several chunks and embedding calls.</summary>
+    public static RetrievalOptions DefaultSettings(ForgedEncoder encoder) =>
+        new() { ChunkMaxTokens = encoder.ChunkMaxTokens, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, MinRelevance = 0.1 };
+
+    public Tokenizer ChatTokenizer { get; }
 
     public RetrievalOptions Settings { get; }
 
