@@ -15,6 +15,8 @@ public sealed class GenerationStats
     public TimeSpan DecodeDuration { get; internal set; }
     /// <summary>Most KV-cache bytes the request held at once.</summary>
     public long KvCacheBytes { get; internal set; }
+    /// <summary>The part of <see cref="DecodeDuration"/> spent inside ONNX Runtime; the rest is the engine's own.</summary>
+    public TimeSpan DecodeModelTime { get; internal set; }
     public FinishReason? FinishReason { get; internal set; }
 
     /// <summary>The sampled ids, end-of-sequence excluded.</summary>

@@ -128,6 +128,7 @@ public sealed class Generator(
                     break;
                 }
                 Run(state, new ReadOnlySpan<int>(in token), logits, cancellationToken);
+                stats.DecodeModelTime = state.DecodeRunTime;
                 if (state.Cache.Bytes != heldBytes)
                 {
                     metrics.CacheAllocated(state.Cache.Bytes - heldBytes);

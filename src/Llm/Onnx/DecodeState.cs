@@ -58,6 +58,10 @@ public sealed class DecodeState : IDisposable
 
     internal bool DecodeLogitsBound { get; set; }
 
+    /// <summary>Time spent inside ONNX Runtime's Run for this request's single-token steps: what the engine adds
+    /// around them is the step time minus this.</summary>
+    public TimeSpan DecodeRunTime { get; internal set; }
+
     /// <summary>Binds input_ids, attention_mask, position_ids and use_cache_branch for <paramref name="tokens"/>
     /// following the cached positions.</summary>
     internal void BindInputs(ReadOnlySpan<int> tokens)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
@@ -131,7 +132,9 @@ public sealed class DecoderSession : IDisposable
             state.Binding.BindOutput(DecoderLayout.Logits, state.DecodeLogits);
             state.DecodeLogitsBound = true;
         }
+        var start = Stopwatch.GetTimestamp();
         Session.RunWithBinding(state.RunOptions, state.Binding);
+        state.DecodeRunTime += Stopwatch.GetElapsedTime(start);
         CopyLastRow(state.DecodeLogits, logits);
     }
 

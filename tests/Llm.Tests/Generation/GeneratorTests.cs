@@ -205,6 +205,8 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.True(stats.TimeToFirstToken > TimeSpan.Zero && stats.PrefillTokensPerSecond > 0 && stats.DecodeTokensPerSecond > 0);
         Assert.True(stats.KvCacheBytes > 0);
+        Assert.InRange(stats.DecodeModelTime, TimeSpan.FromTicks(1), stats.DecodeDuration);
+        Assert.Equal(10, stats.TokenTimes.Count);
         Assert.Equal(stats.PromptTokens, recorded["rag.llm.prompt_tokens"]);
         Assert.Equal(10, recorded["rag.llm.completion_tokens"]);
         Assert.Equal(0, recorded["rag.llm.kv_cache_bytes"]);

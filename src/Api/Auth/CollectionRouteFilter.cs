@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using Rag.Api.Errors;
+
+namespace Rag.Api.Auth;
+
+/// <summary>
+/// Guards every <c>/v1/collections/{collection}/...</c> route: the name must be well-formed (400)
+/// and inside the caller's key's collections (403).
+/// </summary>
+internal sealed partial class CollectionRouteFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var collection = http.Request.RouteValues["collection"] as string ?? "";
+        if (!IsValidName(collection))
+        {
+            return Problems.BadRequest(
+                $"Collection name '{collection}' is not valid: use 1 to 128 letters, digits, '_', '-' or '.', starting with a letter or digit.",
+                "Invalid collection name");
+        }
+        if (!CollectionAccess.Allows(http.User, collection))
+        {
+            return Forbidden(collection);
+        }
+        return await next(context);
+    }
+
+    public static bool IsValidName(string collection) => Name().IsMatch(collection);
+
+    public static IResult Forbidden(string collection) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Collection not allowed",
+            detail: $"This API key may not use collection '{collection}'.");
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex Name();
+}

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+
+namespace Rag.Api.Contracts.OpenAi;
+
+/// <summary><c>POST /v1/chat/completions</c>, as OpenAI defines it, plus the retrieval extension fields.</summary>
+public sealed record ChatCompletionRequest : GenerationRequest
+{
+    [Required, MinLength(1)]
+    public IReadOnlyList<ChatMessageDto>? Messages { get; init; }
+
+    [Range(1, 1_000_000)]
+    public int? MaxCompletionTokens { get; init; }
+
+    /// <summary>Extension: answer from this collection's passages (retrieval-augmented).</summary>
+    public string? Collection { get; init; }
+
+    /// <summary>Extension: how many passages to retrieve when <see cref="Collection"/> is set.</summary>
+    [Range(1, 100)]
+    public int? TopK { get; init; }
+
+    /// <summary>Extension: tag filter for retrieval when <see cref="Collection"/> is set.</summary>
+    public JsonElement? Filter { get; init; }
+}
+
+public sealed record ChatMessageDto
+{
+    [Required]
+    public string? Role { get; init; }
+
+    /// <summary>A string, or an array of content parts of which the <c>text</c> ones are read.</summary>
+    public JsonElement? Content { get; init; }
+}
+
+public sealed record StreamOptionsDto(bool IncludeUsage);
+
+public sealed record ChatCompletionResponse(string Id, long Created, string Model, IReadOnlyList<ChatChoiceDto> Choices, UsageDto Usage)
+{
+    /// <summary>Extension: with a collection, the passages the answer was grounded on, by their [n].</summary>
+    public IReadOnlyList<Rag.SourceDto>? Sources { get; init; }
+
+    [JsonPropertyName("object")]
+    public string ObjectType => "chat.completion";
+}
+
+public sealed record ChatChoiceDto(int Index, AssistantMessageDto Message, string? FinishReason);
+
+public sealed record AssistantMessageDto(string Role, string Content);
+
+public sealed record ChatCompletionChunk(string Id, long Created, string Model, IReadOnlyList<ChatChunkChoiceDto> Choices, UsageDto? Usage)
+{
+    [JsonPropertyName("object")]
+    public string ObjectType => "chat.completion.chunk";
+}
+
+public sealed record ChatChunkChoiceDto(int Index, ChatDeltaDto Delta, string? FinishReason);
+
+public sealed record ChatDeltaDto(string? Role, string? Content);
+
+public sealed record UsageDto(int PromptTokens, int CompletionTokens, int TotalTokens);

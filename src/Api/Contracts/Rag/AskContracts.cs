@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+using Rag.Retrieval.Answering;
+
+namespace Rag.Api.Contracts.Rag;
+
+public sealed record AskRequestDto : RetrievalRequest
+{
+    [Required(AllowEmptyStrings = false)]
+    public string? Question { get; init; }
+
+    /// <summary>Server-Sent Events: <c>sources</c>, then <c>delta</c>s, then <c>done</c>.</summary>
+    public bool Stream { get; init; }
+}
+
+/// <summary>A passage offered to the model as [<see cref="N"/>].</summary>
+public sealed record SourceDto(int N, long ChunkId, Guid DocumentId, string DocumentName, int? Page, IReadOnlyList<string> SectionPath, string Text, double Score);
+
+public sealed record AskResponse(
+    string Answer,
+    IReadOnlyList<Citation> Citations,
+    IReadOnlyList<SourceDto> Sources,
+    AskUsageDto Usage,
+    AskTimingsDto Timings,
+    bool Abstained);
+
+public sealed record AskUsageDto(int PromptTokens, int CompletionTokens, int TotalTokens);
+
+/// <summary>Where the time went; <see cref="TimeToFirstTokenMs"/> runs from the request's arrival to the first answer text.</summary>
+public sealed record AskTimingsDto(double EmbedMs, double SearchMs, double? TimeToFirstTokenMs, double? TokensPerSecond, double TotalMs);
+
+public sealed record SourcesEvent(IReadOnlyList<SourceDto> Sources);
+
+public sealed record DeltaEvent(string Text);
+
+public sealed record DoneEvent(IReadOnlyList<Citation> Citations, AskUsageDto Usage, AskTimingsDto Timings, bool Abstained);

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Rag.Retrieval.Search;
+
+namespace Rag.Api.Contracts.Rag;
+
+/// <summary>How passages are retrieved, shared by search and ask; unset values come from <c>RetrievalOptions</c>.</summary>
+public abstract record RetrievalRequest
+{
+    [Range(1, 100)]
+    public int? TopK { get; init; }
+
+    /// <summary>Minimum cosine similarity of a passage.</summary>
+    [Range(-1.0, 1.0)]
+    public double? MinScore { get; init; }
+
+    /// <summary>Tag filter, e.g. <c>{"lang": "en"}</c> or <c>{"$or": [{"team": "a"}, {"team": "b"}]}</c>.</summary>
+    public JsonElement? Filter { get; init; }
+
+    public SearchMode Mode { get; init; } = SearchMode.Vector;
+}
+
+public sealed record SearchRequestDto : RetrievalRequest
+{
+    [Required(AllowEmptyStrings = false)]
+    public string? Query { get; init; }
+}
+
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, double EmbedMs, double SearchMs);

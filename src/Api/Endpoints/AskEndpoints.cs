@@ -1,0 +1,105 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Rag.Api.Contracts.Rag;
+using Rag.Api.Endpoints.Asking;
+using Rag.Api.Errors;
+using Rag.Api.Generation;
+using Rag.Retrieval.Answering;
+using Rag.Retrieval.Search;
+
+namespace Rag.Api.Endpoints;
+
+/// <summary>Questions answered from a collection's passages, with citations; streamed as Server-Sent Events on request.</summary>
+public static class AskEndpoints
+{
+    public static RouteGroupBuilder MapAskEndpoints(this RouteGroupBuilder collection)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        collection.MapPost("/ask", AskAsync).WithTags("Ask").WithName("Ask")
+            .WithSummary("Answer a question from the collection. With \"stream\": true, Server-Sent Events: sources, delta..., done.")
+            .Produces<AskResponse>(contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return collection;
+    }
+
+    public static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<string>, ProblemHttpResult>> AskAsync(
+        string collection, AskRequestDto request, [AsParameters] RetrievalServices services, ILogger<AskRequestDto> logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var maxLength = services.Options.Value.MaxQuestionLength;
+        if (request.Question!.Length > maxLength)
+        {
+            return Problems.BadRequest($"The question has {request.Question.Length} characters; the limit is {maxLength} (Api:MaxQuestionLength).", "Question too long");
+        }
+        var filter = SearchEndpoints.ReadFilter(request.Filter);
+        if (!await services.CollectionExistsAsync(collection, cancellationToken))
+        {
+            return Problems.CollectionNotFound(collection);
+        }
+
+        var recorder = new GenerationRecorder(services.Metrics, "ask");
+        var search = new SearchRequest(request.Question) { Collection = collection, TopK = request.TopK, MinRelevance = request.MinScore, Filter = filter, Mode = request.Mode };
+        // Read up to the first answer text before replying: retrieval and the start of generation (a full queue
+        // included) then fail with a status code; the client's time to first token is the same either way.
+        var updates = await PrimedSequence.StartAsync(
+            recorder.Observe(services.Answerer.AskStreamingAsync(search, cancellationToken), AnswerMapping.Inspect, cancellationToken),
+            update => update is not AnswerSourcesUpdate, cancellationToken);
+        if (request.Stream)
+        {
+            return TypedResults.ServerSentEvents(EventsAsync(updates, recorder, services.Json.Value.SerializerOptions, logger, cancellationToken));
+        }
+        Answer? answer = null;
+        await foreach (var update in updates)
+        {
+            answer = (update as AnswerCompletedUpdate)?.Answer ?? answer;
+        }
+        return TypedResults.Ok(AnswerMapping.ToResponse(answer!, recorder));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> EventsAsync(
+        PrimedSequence<AnswerUpdate> updates, GenerationRecorder recorder, JsonSerializerOptions json, ILogger logger,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
+        for (;;)
+        {
+            var (moved, error) = await TryMoveNextAsync(enumerator, cancellationToken);
+            if (error is not null)
+            {
+                // The status line has gone out; the failure travels as the stream's last event.
+                logger.LogError(error, "Answer generation failed mid-stream");
+                var problem = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Generation failed", Detail = "The answer could not be completed; the error is in the service's log." };
+                yield return new SseItem<string>(JsonSerializer.Serialize(problem, json), "error");
+                yield break;
+            }
+            if (!moved)
+            {
+                yield break;
+            }
+            yield return enumerator.Current switch
+            {
+                AnswerSourcesUpdate sources => new SseItem<string>(JsonSerializer.Serialize(new SourcesEvent(AnswerMapping.ToDto(sources.Sources)), json), "sources"),
+                AnswerDeltaUpdate delta => new SseItem<string>(JsonSerializer.Serialize(new DeltaEvent(delta.Text), json), "delta"),
+                AnswerCompletedUpdate done => new SseItem<string>(JsonSerializer.Serialize(AnswerMapping.ToDone(done.Answer, recorder), json), "done"),
+                var other => throw new InvalidOperationException($"Unexpected answer update {other.GetType().Name}."),
+            };
+        }
+    }
+
+    private static async ValueTask<(bool Moved, Exception? Error)> TryMoveNextAsync(IAsyncEnumerator<AnswerUpdate> enumerator, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await enumerator.MoveNextAsync(), null);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return (false, ex);
+        }
+    }
+}

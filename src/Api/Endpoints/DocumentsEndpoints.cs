@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Rag.Api.Contracts.Rag;
+using Rag.Api.Endpoints.Documents;
+using Rag.Api.Errors;
+using Rag.Retrieval.Extraction;
+using Rag.Retrieval.Ingestion;
+using Rag.Retrieval.Storage;
+
+namespace Rag.Api.Endpoints;
+
+/// <summary>Upload, list, inspect and delete the documents of a collection.</summary>
+public static class DocumentsEndpoints
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 500;
+
+    public static RouteGroupBuilder MapDocumentsEndpoints(this RouteGroupBuilder collection)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        var documents = collection.MapGroup("/documents").WithTags("Documents");
+        documents.MapPost("/", UploadAsync).WithName("UploadDocuments")
+            .WithSummary("Upload files (multipart) or a text document (JSON). Small ones are ingested before the answer (201), large ones are queued (202).")
+            .Accepts<DocumentTextRequest>("application/json", "multipart/form-data")
+            .Produces<DocumentDto>(StatusCodes.Status201Created)
+            .Produces<UploadResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .DisableAntiforgery();
+        documents.MapGet("/", ListAsync).WithName("ListDocuments").WithSummary("Documents of the collection, a page at a time.");
+        documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").WithSummary("A document, or the status of a queued upload.");
+        documents.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument").WithSummary("Delete a document and its chunks.");
+        return collection;
+    }
+
+    public static async Task<IResult> UploadAsync(string collection, HttpRequest request, [AsParameters] DocumentServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var (uploads, problem) = await UploadReader.ReadAsync(request, collection, services.Json.Value.SerializerOptions, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        // Everything is checked before anything is written, so a bad file in a batch leaves the database as it was.
+        var synchronousLimit = services.Options.Value.SynchronousIngestBytes;
+        foreach (var upload in uploads!)
+        {
+            if (upload.Content.Length <= synchronousLimit)
+            {
+                TextExtractor.Extract(upload.FileName, upload.Content);
+            }
+            else
+            {
+                FormatDetector.Detect(upload.FileName, upload.Content.Span);
+            }
+        }
+
+        var results = new List<DocumentDto>(uploads.Count);
+        foreach (var upload in uploads)
+        {
+            if (upload.Content.Length <= synchronousLimit)
+            {
+                var ingested = await services.Pipeline.IngestAsync(upload, cancellationToken);
+                results.Add(DocumentMapping.ToDto(ingested.Document, ingested.Timings, ingested.Outcome == StoreOutcome.Duplicate));
+            }
+            else
+            {
+                var job = await services.Jobs.EnqueueAsync(upload, collection, cancellationToken);
+                results.Add(new DocumentDto(job, collection, upload.FileName, DocumentStatus.Pending, DocumentMapping.Url(collection, job)));
+            }
+        }
+
+        var queued = results.Any(r => r.Status == DocumentStatus.Pending);
+        if (!request.HasFormContentType)
+        {
+            var single = results[0];
+            return queued ? TypedResults.Accepted(single.Url, single)
+                : single.Duplicate == true ? TypedResults.Ok(single)
+                : TypedResults.Created(single.Url, single);
+        }
+        var response = new UploadResponse(results);
+        return queued ? TypedResults.Accepted(results[0].Url, response) : TypedResults.Created(results[0].Url, response);
+    }
+
+    public static async Task<Results<Ok<DocumentListResponse>, ProblemHttpResult>> ListAsync(
+        string collection, [AsParameters] DocumentServices services, [FromQuery] int? limit, [FromQuery] Guid? after, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return Problems.BadRequest($"'limit' must be between 1 and {MaxPageSize}.");
+        }
+        if (await services.FindCollectionAsync(collection, cancellationToken) is not { } info)
+        {
+            return Problems.CollectionNotFound(collection);
+        }
+        var page = await services.Store.ListAsync(info, limit ?? DefaultPageSize, after, cancellationToken);
+        return TypedResults.Ok(new DocumentListResponse(page.Documents.Select(d => DocumentMapping.ToDto(d)).ToList(), page.NextCursor));
+    }
+
+    public static async Task<Results<Ok<DocumentDto>, ProblemHttpResult>> GetAsync(
+        string collection, Guid id, [AsParameters] DocumentServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        // A queued upload's collection may not exist until its job has run, so the job is looked up either way.
+        var info = await services.FindCollectionAsync(collection, cancellationToken);
+        if (info is not null && await services.Store.GetAsync(info, id, cancellationToken) is { } document)
+        {
+            return TypedResults.Ok(DocumentMapping.ToDto(document));
+        }
+        if (await services.Jobs.GetAsync(id, cancellationToken) is { } job && job.Collection == collection)
+        {
+            info ??= await services.FindCollectionAsync(collection, cancellationToken);
+            if (job is { Status: IngestionJobStatus.Completed, DocumentId: { } documentId } && info is not null
+                && await services.Store.GetAsync(info, documentId, cancellationToken) is { } ingested)
+            {
+                return TypedResults.Ok(DocumentMapping.ToDto(ingested, job.Timings));
+            }
+            return TypedResults.Ok(DocumentMapping.ToDto(job));
+        }
+        return info is null ? Problems.CollectionNotFound(collection) : Problems.DocumentNotFound(collection, id);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string collection, Guid id, [AsParameters] DocumentServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (await services.FindCollectionAsync(collection, cancellationToken) is not { } info)
+        {
+            return Problems.CollectionNotFound(collection);
+        }
+        return await services.Store.DeleteAsync(info, id, cancellationToken) ? TypedResults.NoContent() : Problems.DocumentNotFound(collection, id);
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Rag.Api.Contracts.OpenAi;
+using Rag.Api.Errors;
+using Rag.Api.Hosting;
+
+namespace Rag.Api.Endpoints;
+
+public static class ModelsEndpoints
+{
+    public static RouteGroupBuilder MapModelsEndpoints(this RouteGroupBuilder v1)
+    {
+        ArgumentNullException.ThrowIfNull(v1);
+        var models = v1.MapGroup("/models").WithTags("Models");
+        models.MapGet("/", List).WithName("ListModels").WithSummary("The loaded LLM and embedding model (with a demo flag).");
+        models.MapGet("/{**model}", Get).WithName("GetModel").WithSummary("One loaded model by id.");
+        return v1;
+    }
+
+    public static Ok<ModelListResponse> List(LoadedModels loaded) => TypedResults.Ok(new ModelListResponse(loaded.All));
+
+    public static Results<Ok<ModelDto>, ProblemHttpResult> Get(string model, LoadedModels loaded) =>
+        loaded.All.FirstOrDefault(m => string.Equals(m.Id, model, StringComparison.OrdinalIgnoreCase)) is { } found
+            ? TypedResults.Ok(found)
+            : Problems.ModelNotFound(model);
+}

@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Microsoft.Extensions.AI;
+using Rag.Api.Auth;
+using Rag.Api.Contracts.OpenAi;
+using Rag.Api.Endpoints.Asking;
+using Rag.Api.Errors;
+using Rag.Retrieval.Answering;
+using Rag.Retrieval.Search;
+
+namespace Rag.Api.Endpoints.OpenAi;
+
+/// <summary>
+/// <c>/v1/chat/completions</c> with the <c>collection</c> extension: the last user message is answered from the
+/// collection's passages by the <see cref="Answerer"/> (its grounded prompt, greedy decoding), shaped as chat output.
+/// </summary>
+internal static class GroundedChat
+{
+    public static async Task<(string? Question, IResult? Problem)> CheckAsync(
+        ChatCompletionRequest request, IReadOnlyList<ChatMessage> messages, ClaimsPrincipal user, OpenAiServices services, CancellationToken cancellationToken)
+    {
+        var collection = request.Collection!;
+        if (!CollectionRouteFilter.IsValidName(collection))
+        {
+            return (null, Problems.BadRequest($"'collection' '{collection}' is not a valid collection name.", "Invalid collection name"));
+        }
+        if (!CollectionAccess.Allows(user, collection))
+        {
+            return (null, CollectionRouteFilter.Forbidden(collection));
+        }
+        var model = await services.Embedder.GetModelAsync(cancellationToken);
+        if (await services.Store.FindCollectionAsync(collection, model, cancellationToken) is null)
+        {
+            return (null, Problems.CollectionNotFound(collection));
+        }
+        var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text;
+        return string.IsNullOrWhiteSpace(question)
+            ? (null, Problems.BadRequest("With 'collection' set, the last user message is the question; it is missing or empty."))
+            : (question, null);
+    }
+
+    public static SearchRequest Search(ChatCompletionRequest request, string question) => new(question)
+    {
+        Collection = request.Collection,
+        TopK = request.TopK,
+        Filter = SearchEndpoints.ReadFilter(request.Filter),
+    };
+
+    /// <summary>The answer's updates as chat updates; the passages are kept in <paramref name="sources"/> for the response.</summary>
+    public static async IAsyncEnumerable<ChatResponseUpdate> AsChatAsync(
+        IAsyncEnumerable<AnswerUpdate> updates, List<Contracts.Rag.SourceDto> sources, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in updates.WithCancellation(cancellationToken))
+        {
+            switch (update)
+            {
+                case AnswerSourcesUpdate found:
+                    sources.AddRange(AnswerMapping.ToDto(found.Sources));
+                    break;
+                case AnswerDeltaUpdate delta:
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, delta.Text);
+                    break;
+                case AnswerCompletedUpdate { Answer.Usage: { } usage }:
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(usage)]) { FinishReason = ChatFinishReason.Stop };
+                    break;
+                case AnswerCompletedUpdate:
+                    yield return new ChatResponseUpdate { Role = ChatRole.Assistant, FinishReason = ChatFinishReason.Stop };
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Rag.Api.Hosting;
+using Rag.Llm.Generation;
+using Rag.Llm.Serving;
+using Rag.Retrieval.Extraction;
+using Rag.Retrieval.Search;
+using Rag.Retrieval.Storage;
+
+namespace Rag.Api.Errors;
+
+/// <summary>
+/// Turns what a client can cause — unreadable JSON, oversized bodies, a full generation queue — into
+/// problem+json with a message a person can act on. Anything else is a 500 and is logged.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<ApiOptions> options, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (or the request timed out): nobody is left to read a body.
+            httpContext.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
+            return true;
+        }
+        var (status, title, detail) = Describe(exception);
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        }
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, "Payload too large", "The request body is larger than the configured limit (Api:MaxUploadBytes)."),
+        BadHttpRequestException { InnerException: JsonException json } bad =>
+            (bad.StatusCode, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
+        BadHttpRequestException bad => (bad.StatusCode, ReasonTitle(bad.StatusCode), bad.Message),
+        InvalidDataException invalid => (400, "Invalid request body", invalid.Message),
+        JsonException json => (400, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
+        LlmBusyException busy => (429, "Too many requests", busy.Message),
+        UnsupportedDocumentException unsupported => (415, "Unsupported document type", unsupported.Message),
+        UnreadableDocumentException unreadable => (422, "Unreadable document", unreadable.Message),
+        TagFilterException filter => (400, "Invalid filter", filter.Message),
+        PromptTooLongException tooLong => (400, "Prompt too long", tooLong.Message),
+        EmbeddingModelMismatchException mismatch => (409, "Embedding model mismatch", mismatch.Message),
+        ClientProblemException problem => (problem.Status, problem.Title, problem.Message),
+        _ => (500, "Internal server error", "The service failed to handle this request; the error is in its log."),
+    };
+
+    private static string ReasonTitle(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Bad request";
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Rag.Api.Errors;
+
+/// <summary>The problem+json answers handlers return, each saying what the client can do about it.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult BadRequest(string detail, string title = "Invalid request") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    public static ProblemHttpResult NotFound(string detail, string title = "Not found") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
+
+    public static ProblemHttpResult Unprocessable(string detail, string title = "Unprocessable content") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title);
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+
+    public static ProblemHttpResult ModelNotFound(string model) =>
+        NotFound($"Model '{model}' is not loaded here; GET /v1/models lists the models this service serves.", "Model not found");
+
+    public static ProblemHttpResult CollectionNotFound(string collection) =>
+        NotFound($"Collection '{collection}' does not exist; upload a document to it to create it.", "Collection not found");
+
+    public static ProblemHttpResult DocumentNotFound(string collection, Guid id) =>
+        NotFound($"Document '{id}' does not exist in collection '{collection}'.", "Document not found");
+}

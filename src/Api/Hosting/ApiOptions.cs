@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Rag.Api.Hosting;
+
+/// <summary>The HTTP surface's settings, bound from the <c>Api</c> section (<c>Api__MaxUploadBytes=...</c>).</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "Api";
+
+    public const long DefaultMaxUploadBytes = 50 * 1024 * 1024;
+
+    /// <summary>API keys; with none the service is open (and listens on loopback unless told otherwise).</summary>
+    public IList<ApiKey> Keys { get; init; } = [];
+
+    /// <summary>Largest request body accepted (uploads included); larger ones get 413.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = DefaultMaxUploadBytes;
+
+    /// <summary>Documents up to this size are ingested before the response (201); larger ones are queued (202).</summary>
+    [Range(0, long.MaxValue)]
+    public long SynchronousIngestBytes { get; set; } = 256 * 1024;
+
+    [Range(1, 100_000)]
+    public int MaxQuestionLength { get; set; } = 2000;
+
+    /// <summary>
+    /// The <c>Retry-After</c> sent with 429 when the LLM's generation queue is full
+    /// (its size: <c>Llm:MaxConcurrentRequests</c> and <c>Llm:MaxQueuedRequests</c>).
+    /// </summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>Whole-request time limit, streaming included; past it the request is cancelled.</summary>
+    [Range(1, 86_400)]
+    public int RequestTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Set by <c>./run.sh</c> when it falls back to the untrained ModelForge models: the page shows a banner.</summary>
+    public bool DemoModels { get; set; }
+}
+
+public sealed class ApiKey
+{
+    [Required(AllowEmptyStrings = false)]
+    public string Key { get; set; } = "";
+
+    /// <summary>A label for logs; never the key itself.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Collections this key may use; empty means all.</summary>
+    public IList<string> Collections { get; init; } = [];
+}

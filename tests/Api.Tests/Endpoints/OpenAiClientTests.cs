@@ -1,0 +1,132 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using OpenAI;
+using OpenAI.Chat;
+using OpenAI.Embeddings;
+using Rag.Api.Tests.Infrastructure;
+
+namespace Rag.Api.Tests.Endpoints;
+
+/// <summary>The official OpenAI .NET client, pointed at the running service, works unchanged.</summary>
+public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServer>
+{
+    private OpenAIClient OpenAi => new(new ApiKeyCredential("not-needed"), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") });
+
+    private async Task<string> LlmIdAsync() => await ModelIdAsync("llm");
+
+    [Fact]
+    public async Task Chat_completion_round_trips_through_the_OpenAI_client()
+    {
+        var chat = OpenAi.GetChatClient(await LlmIdAsync());
+        ChatCompletion completion = await chat.CompleteChatAsync(
+            [new SystemChatMessage("You answer briefly."), new UserChatMessage("Tell me about cats.")],
+            new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 16 });
+        Assert.Equal(ChatMessageRole.Assistant, completion.Role);
+        Assert.False(string.IsNullOrEmpty(completion.Content[0].Text));
+        Assert.InRange(completion.Usage.OutputTokenCount, 1, 16);
+        Assert.True(completion.Usage.InputTokenCount > 5);
+        Assert.Equal(completion.Usage.InputTokenCount + completion.Usage.OutputTokenCount, completion.Usage.TotalTokenCount);
+    }
+
+    [Fact]
+    public async Task Streaming_chat_through_the_OpenAI_client_yields_the_same_greedy_text()
+    {
+        var chat = OpenAi.GetChatClient(await LlmIdAsync());
+        ChatMessage[] messages = [new UserChatMessage("What is the weather like today?")];
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 24 };
+        ChatCompletion whole = await chat.CompleteChatAsync(messages, options);
+
+        var streamed = new StringBuilder();
+        ChatFinishReason? finish = null;
+        await foreach (var update in chat.CompleteChatStreamingAsync(messages, options))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                streamed.Append(part.Text);
+            }
+            finish ??= update.FinishReason;
+        }
+        Assert.Equal(whole.Content[0].Text, streamed.ToString());
+        Assert.Equal(whole.FinishReason, finish);
+    }
+
+    [Fact]
+    public async Task Text_completion_round_trips_through_the_OpenAI_client_pipeline()
+    {
+        // The SDK keeps its legacy completions client internal; its pipeline (auth, transport, errors) carries the call.
+        var pipeline = OpenAi.Pipeline;
+        using var message = pipeline.CreateMessage();
+        message.Request.Method = "POST";
+        message.Request.Uri = new Uri(server.BaseAddress, "/v1/completions");
+        message.Request.Headers.Set("Content-Type", "application/json");
+        message.Request.Content = BinaryContent.Create(BinaryData.FromObjectAsJson(new
+        {
+            model = await LlmIdAsync(),
+            prompt = "The library opens at nine",
+            max_tokens = 12,
+            temperature = 0,
+        }));
+        await pipeline.SendAsync(message);
+        Assert.Equal(200, message.Response!.Status);
+        var completion = JsonDocument.Parse(message.Response.Content.ToString()).RootElement;
+        Assert.Equal("text_completion", completion.GetProperty("object").GetString());
+        var choice = completion.GetProperty("choices")[0];
+        Assert.False(string.IsNullOrEmpty(choice.GetProperty("text").GetString()));
+        Assert.InRange(completion.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), 1, 12);
+    }
+
+    [Fact]
+    public async Task Embeddings_through_the_OpenAI_client_are_unit_vectors_of_the_model_dimension()
+    {
+        var id = await ModelIdAsync("embedding");
+        var models = await server.Client.GetFromJsonAsync<JsonElement>("/v1/models");
+        var dimensions = models.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == id).GetProperty("dimensions").GetInt32();
+
+        // The SDK asks for base64 by default; compare with the float encoding of the same input.
+        var client = OpenAi.GetEmbeddingClient(id);
+        OpenAIEmbeddingCollection embeddings = await client.GenerateEmbeddingsAsync(["cats sleep on a warm mat", "the weather is cold"]);
+        Assert.Equal(2, embeddings.Count);
+        var vector = embeddings[0].ToFloats().ToArray();
+        Assert.Equal(dimensions, vector.Length);
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 3);
+
+        using var floats = await server.Client.PostAsJsonAsync("/v1/embeddings", new { model = id, input = "cats sleep on a warm mat", encoding_format = "float" });
+        var asFloats = (await floats.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle());
+        Assert.Equal(vector, asFloats);
+    }
+
+    [Fact]
+    public async Task A_model_that_is_not_loaded_is_404_for_the_OpenAI_client()
+    {
+        var chat = OpenAi.GetChatClient("gpt-4o");
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("hi")]));
+        Assert.Equal(404, error.Status);
+        using var response = await server.Client.PostAsJsonAsync("/v1/embeddings", new { model = "text-embedding-3-small", input = "x" });
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Chat_with_a_collection_answers_from_its_passages()
+    {
+        await Corpus.SeedAsync(server.Client, "openai-grounded");
+        using var response = await server.Client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = "Where does the cat like to sit?" } },
+            collection = "openai-grounded",
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
+        Assert.Equal("cats.txt", body.GetProperty("sources")[0].GetProperty("document_name").GetString());
+    }
+
+    private async Task<string> ModelIdAsync(string kind)
+    {
+        var models = await server.Client.GetFromJsonAsync<JsonElement>("/v1/models");
+        return models.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("kind").GetString() == kind).GetProperty("id").GetString()!;
+    }
+}
