@@ -30,6 +30,11 @@ if [[ "$Embedding__ModelPath" == */demo-embedding ]] && [ ! -f "$Embedding__Mode
   forge encoder --preset tiny --lexical --seed 1 --out "$Embedding__ModelPath"
 fi
 
+if [[ "$Llm__ModelPath" == */demo-llm || "$Embedding__ModelPath" == */demo-embedding ]]; then
+  # Drives the start-up warning, the web page's banner and the `demo` flag in GET /v1/models.
+  export Api__DemoModels=true
+fi
+
 urls="${Urls:-http://127.0.0.1:8080}"
 echo "[run] starting the service on $urls"
 exec dotnet run --project src/Api -c Release --no-launch-profile -- --urls "$urls"
