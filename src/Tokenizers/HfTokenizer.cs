@@ -1,3 +1,4 @@
+using Rag.Tokenizers.Decoders;
 using Rag.Tokenizers.Models;
 using Rag.Tokenizers.PostProcessors;
 
@@ -17,6 +18,7 @@ public sealed class HfTokenizer
     private readonly AddedTokenMatcher _matcher;
     private readonly IPostProcessor? _postProcessor;
     private readonly HashSet<int> _specialIds;
+    private readonly TokenBytes? _tokenBytes;
 
     private HfTokenizer(TokenizerPipeline pipeline, TokenizerConfig config)
     {
@@ -29,6 +31,10 @@ public sealed class HfTokenizer
         PadTokenId = TokenToId(config.PadToken);
         UnkTokenId = TokenToId(config.UnkToken);
         _postProcessor = ChoosePostProcessor(pipeline, config, BosTokenId, EosTokenId);
+        if (pipeline.Decoder?.Compose(ByteWiseDecoding.Identity) is { } byteWise)
+        {
+            _tokenBytes = new TokenBytes(pipeline.Model.Vocabulary, byteWise);
+        }
     }
 
     public TokenizerConfig Config { get; }
@@ -52,8 +58,7 @@ public sealed class HfTokenizer
     /// <summary>Loads tokenizer_config.json (if present) and the tokenizer files of a model folder.</summary>
     public static HfTokenizer Load(string folder)
     {
-        var configPath = Path.Combine(folder, "tokenizer_config.json");
-        var config = File.Exists(configPath) ? TokenizerConfig.Parse(File.ReadAllText(configPath)) : TokenizerConfig.Empty;
+        var config = TokenizerConfig.Load(folder);
         return new HfTokenizer(TokenizerFolder.Load(folder, config), config);
     }
 
@@ -76,21 +81,7 @@ public sealed class HfTokenizer
     /// </summary>
     public TokenizedText EncodeWithOffsets(string text, bool addSpecialTokens = true, int maxTokens = int.MaxValue)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var tokens = EncodeText(text);
-        var special = addSpecialTokens && _postProcessor is not null ? _postProcessor.AddedTokenCount : 0;
-        var room = Math.Max(0, maxTokens - special);
-        var truncated = tokens.Count > room;
-        if (truncated)
-        {
-            tokens.RemoveRange(room, tokens.Count - room);
-        }
-
-        if (addSpecialTokens && _postProcessor is not null)
-        {
-            tokens = _postProcessor.Process(tokens);
-        }
-
+        var (tokens, truncated) = EncodeTruncated(text, addSpecialTokens, maxTokens);
         var ids = new int[tokens.Count];
         var offsets = new (int, int)[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
@@ -107,10 +98,13 @@ public sealed class HfTokenizer
     /// </summary>
     public int EncodeInto(string text, Span<int> ids, out bool truncated, bool addSpecialTokens = true)
     {
-        var encoded = EncodeWithOffsets(text, addSpecialTokens, ids.Length);
-        encoded.Ids.CopyTo(ids);
-        truncated = encoded.Truncated;
-        return encoded.Ids.Length;
+        (var tokens, truncated) = EncodeTruncated(text, addSpecialTokens, ids.Length);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            ids[i] = tokens[i].Id;
+        }
+
+        return tokens.Count;
     }
 
     /// <summary>Token count of <paramref name="text"/> without special tokens (for chunking and prompt budgets).</summary>
@@ -142,10 +136,29 @@ public sealed class HfTokenizer
     }
 
     /// <summary>A detokenizer for one generation stream: feed ids one at a time, get text deltas.</summary>
-    public StreamingDetokenizer CreateStreamingDetokenizer(bool skipSpecialTokens = true) => new(this, skipSpecialTokens);
+    public StreamingDetokenizer CreateStreamingDetokenizer(bool skipSpecialTokens = true) =>
+        _tokenBytes is not null
+            ? new ByteStreamingDetokenizer(this, _tokenBytes, skipSpecialTokens)
+            : new WindowStreamingDetokenizer(this, skipSpecialTokens);
 
     /// <summary>This tokenizer as a Microsoft.ML.Tokenizers <see cref="Microsoft.ML.Tokenizers.Tokenizer"/> (counts, offsets, index by token count).</summary>
     public Microsoft.ML.Tokenizers.Tokenizer AsTokenizer() => new HfTokenizerAdapter(this);
+
+    /// <summary>The text's tokens cut from the end so that, with the post-processor's specials, at most maxTokens remain.</summary>
+    private (List<TokenSpan> Tokens, bool Truncated) EncodeTruncated(string text, bool addSpecialTokens, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var tokens = EncodeText(text);
+        var special = addSpecialTokens && _postProcessor is not null ? _postProcessor.AddedTokenCount : 0;
+        var room = Math.Max(0, maxTokens - special);
+        var truncated = tokens.Count > room;
+        if (truncated)
+        {
+            tokens.RemoveRange(room, tokens.Count - room);
+        }
+
+        return (addSpecialTokens && _postProcessor is not null ? _postProcessor.Process(tokens) : tokens, truncated);
+    }
 
     internal List<TokenSpan> EncodeText(string text)
     {

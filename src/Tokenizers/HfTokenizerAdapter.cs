@@ -30,6 +30,9 @@ internal sealed class HfTokenizerAdapter(HfTokenizer tokenizer) : Tokenizer
         };
     }
 
+    protected override int CountTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings) =>
+        Math.Min(tokenizer.EncodeText(text ?? textSpan.ToString()).Count, settings.MaxTokenCount);
+
     public override string Decode(IEnumerable<int> ids) => tokenizer.Decode([.. ids]);
 
     public override OperationStatus Decode(IEnumerable<int> ids, Span<char> destination, out int idsConsumed, out int charsWritten)

@@ -35,6 +35,48 @@ public sealed class TokenizerConfig
 
     public static TokenizerConfig Empty { get; } = new();
 
+    /// <summary>
+    /// A model folder's tokenizer_config.json, with the chat templates newer transformers save beside it
+    /// (chat_template.jinja, chat_template.json) when the config itself has none.
+    /// </summary>
+    public static TokenizerConfig Load(string folder)
+    {
+        var path = Path.Combine(folder, "tokenizer_config.json");
+        var config = File.Exists(path) ? Parse(File.ReadAllText(path)) : Empty;
+        if (config.ChatTemplates.Count > 0)
+        {
+            return config;
+        }
+
+        var jinja = Path.Combine(folder, "chat_template.jinja");
+        var json = Path.Combine(folder, "chat_template.json");
+        var templates = File.Exists(jinja) ? new Dictionary<string, string> { ["default"] = File.ReadAllText(jinja) }
+            : File.Exists(json) ? Templates(ParseRoot(File.ReadAllText(json)))
+            : null;
+        return templates is null ? config : config.With(templates);
+    }
+
+    private TokenizerConfig With(IReadOnlyDictionary<string, string> templates) => new()
+    {
+        BosToken = BosToken,
+        EosToken = EosToken,
+        PadToken = PadToken,
+        UnkToken = UnkToken,
+        AddBosToken = AddBosToken,
+        AddEosToken = AddEosToken,
+        DoLowerCase = DoLowerCase,
+        ModelMaxLength = ModelMaxLength,
+        TokenizerClass = TokenizerClass,
+        ChatTemplates = templates,
+        AddedTokens = AddedTokens,
+    };
+
+    private static JsonElement ParseRoot(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
     public static TokenizerConfig Parse(string json)
     {
         using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });

@@ -51,6 +51,21 @@ public sealed class ChatTemplate
         return Render([.. messages.Select(ToTemplateMessage)], addGenerationPrompt, variables);
     }
 
+    /// <summary>
+    /// Renders Microsoft.Extensions.AI messages with the functions a caller offers, passed to the template as
+    /// <c>tools</c> in the OpenAI/transformers shape (<c>{"type": "function", "function": {name, description, parameters}}</c>).
+    /// </summary>
+    public string Render(IEnumerable<ChatMessage> messages, bool addGenerationPrompt, IEnumerable<AITool>? tools)
+    {
+        var declarations = tools?.OfType<AIFunctionDeclaration>().ToList();
+        if (declarations is null || declarations.Count == 0)
+        {
+            return Render(messages, addGenerationPrompt);
+        }
+
+        return Render(messages, addGenerationPrompt, new Dictionary<string, object?> { ["tools"] = declarations.Select(ToolDefinition).ToList() });
+    }
+
     /// <summary>Renders messages given as dictionaries (role, content, and whatever else the template reads).</summary>
     public string Render(IReadOnlyList<IReadOnlyDictionary<string, object?>> messages, bool addGenerationPrompt, IReadOnlyDictionary<string, object?>? variables = null)
     {
@@ -96,6 +111,17 @@ public sealed class ChatTemplate
 
         return items;
     }
+
+    private static Dictionary<string, object?> ToolDefinition(AIFunctionDeclaration function) => new(StringComparer.Ordinal)
+    {
+        ["type"] = "function",
+        ["function"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["name"] = function.Name,
+            ["description"] = function.Description,
+            ["parameters"] = TemplateValues.From(function.JsonSchema),
+        },
+    };
 
     private static Dictionary<string, object?> ToTemplateMessage(ChatMessage message)
     {

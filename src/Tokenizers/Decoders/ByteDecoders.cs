@@ -27,6 +27,8 @@ internal sealed class ByteLevelDecoder : IDecoder
         tokens.Clear();
         tokens.Add(Encoding.UTF8.GetString([.. bytes]));
     }
+
+    public ByteWiseDecoding? Compose(ByteWiseDecoding decoding) => decoding == ByteWiseDecoding.Identity ? decoding with { ByteLevel = true } : null;
 }
 
 /// <summary>Runs of &lt;0xNN&gt; tokens become the text their bytes encode (or one U+FFFD per byte if not valid UTF-8).</summary>
@@ -55,6 +57,8 @@ internal sealed class ByteFallbackDecoder : IDecoder
         tokens.Clear();
         tokens.AddRange(output);
     }
+
+    public ByteWiseDecoding? Compose(ByteWiseDecoding decoding) => decoding with { ByteFallback = true };
 
     private static void Flush(List<byte> pending, List<string> output)
     {

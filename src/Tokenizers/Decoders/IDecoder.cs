@@ -4,6 +4,9 @@ namespace Rag.Tokenizers.Decoders;
 internal interface IDecoder
 {
     void Decode(List<string> tokens);
+
+    /// <summary>This step's part in a token-by-token byte mapping, or null when its output depends on neighbours.</summary>
+    ByteWiseDecoding? Compose(ByteWiseDecoding decoding) => null;
 }
 
 internal sealed class SequenceDecoder(IReadOnlyList<IDecoder> steps) : IDecoder
@@ -14,6 +17,17 @@ internal sealed class SequenceDecoder(IReadOnlyList<IDecoder> steps) : IDecoder
         {
             step.Decode(tokens);
         }
+    }
+
+    public ByteWiseDecoding? Compose(ByteWiseDecoding decoding)
+    {
+        ByteWiseDecoding? result = decoding;
+        foreach (var step in steps)
+        {
+            result = result is null ? null : step.Compose(result);
+        }
+
+        return result;
     }
 }
 
@@ -26,4 +40,6 @@ internal sealed class FuseDecoder : IDecoder
         tokens.Clear();
         tokens.Add(joined);
     }
+
+    public ByteWiseDecoding? Compose(ByteWiseDecoding decoding) => decoding;
 }

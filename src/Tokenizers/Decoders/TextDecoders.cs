@@ -13,6 +13,9 @@ internal sealed class MetaspaceDecoder(char replacement, bool stripFirstSpace) :
             tokens[i] = i == 0 && stripFirstSpace && text.StartsWith(' ') ? text[1..] : text;
         }
     }
+
+    public ByteWiseDecoding? Compose(ByteWiseDecoding decoding) =>
+        decoding.ByteLevel ? null : decoding with { Replacement = replacement, StripLeadingSpace = stripFirstSpace };
 }
 
 /// <summary>WordPiece: "##" pieces glue to the previous token, others get a space; optional BERT clean-up of spaces.</summary>
@@ -51,8 +54,12 @@ internal sealed class WordPieceDecoder(string prefix, bool cleanup) : IDecoder
     }
 }
 
-internal sealed class ReplaceDecoder(Regex pattern, string content) : IDecoder
+internal sealed class ReplaceDecoder(Regex pattern, string content, string? literal = null) : IDecoder
 {
+    /// <summary>SentencePiece's "▁" → " " is the one replacement that maps token by token.</summary>
+    public ByteWiseDecoding? Compose(ByteWiseDecoding decoding) =>
+        literal is { Length: 1 } from && content == " " && !decoding.ByteLevel ? decoding with { Replacement = from[0] } : null;
+
     public void Decode(List<string> tokens)
     {
         for (var i = 0; i < tokens.Count; i++)
@@ -85,6 +92,10 @@ internal sealed class StripDecoder(char content, int start, int stop) : IDecoder
             tokens[i] = token[head..(token.Length - tail)];
         }
     }
+
+    /// <summary>After Fuse, Strip(" ", 1, 0) removes the space SentencePiece put before the first word.</summary>
+    public ByteWiseDecoding? Compose(ByteWiseDecoding decoding) =>
+        content == ' ' && start == 1 && stop == 0 ? decoding with { StripLeadingSpace = true } : null;
 }
 
 /// <summary>Classic BPE end-of-word suffix ("&lt;/w&gt;") back to a space.</summary>

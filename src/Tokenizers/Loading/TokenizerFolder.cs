@@ -82,7 +82,7 @@ internal static class TokenizerFolder
     private static TokenizerPipeline SentencePiece(SentencePieceTokenizer tokenizer, TokenizerConfig config)
     {
         var model = new SentencePieceModel(tokenizer);
-        IDecoder[] decoders = [new ReplaceDecoder(new Regex("▁"), " "), new ByteFallbackDecoder(), new FuseDecoder()];
+        IDecoder[] decoders = [new ReplaceDecoder(new Regex("▁"), " ", "▁"), new ByteFallbackDecoder(), new FuseDecoder()];
         return new TokenizerPipeline(
             Added(model.Vocabulary, config),
             null,

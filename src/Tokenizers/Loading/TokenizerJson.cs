@@ -169,7 +169,7 @@ internal static class TokenizerJson
         "Fuse" => new FuseDecoder(),
         "Metaspace" => new MetaspaceDecoder(Replacement(d), Scheme(d) != PrependScheme.Never),
         "WordPiece" => new WordPieceDecoder(String(d, "prefix") ?? "##", FlagOr(d, "cleanup", true)),
-        "Replace" => new ReplaceDecoder(Pattern(d.GetProperty("pattern")), String(d, "content") ?? string.Empty),
+        "Replace" => new ReplaceDecoder(Pattern(d.GetProperty("pattern")), String(d, "content") ?? string.Empty, Literal(d.GetProperty("pattern"))),
         "Strip" => new StripDecoder(String(d, "content")![0], d.GetProperty("start").GetInt32(), d.GetProperty("stop").GetInt32()),
         "BPEDecoder" => new BpeSuffixDecoder(String(d, "suffix") ?? "</w>"),
         var other => throw new NotSupportedException($"tokenizer.json decoder '{other}' is not supported."),
@@ -178,6 +178,8 @@ internal static class TokenizerJson
     private static Regex Pattern(JsonElement pattern) =>
         pattern.TryGetProperty("Regex", out var regex) ? new Regex(regex.GetString()!, RegexOptions.CultureInvariant)
             : new Regex(Regex.Escape(pattern.GetProperty("String").GetString()!), RegexOptions.CultureInvariant);
+
+    private static string? Literal(JsonElement pattern) => pattern.TryGetProperty("String", out var literal) ? literal.GetString() : null;
 
     private static SplitBehavior Behavior(JsonElement p) => String(p, "behavior") switch
     {

@@ -129,7 +129,9 @@ internal sealed class BpeModel : ITokenModel
 
             if (_unkId is not { } unk)
             {
-                throw new InvalidOperationException($"BPE has no token for '{rune}' and no unk_token.");
+                // HF tokenizers drops a char it cannot represent when the model has no unk_token.
+                unkOpen = false;
+                continue;
             }
 
             if (Settings.FuseUnk && unkOpen)

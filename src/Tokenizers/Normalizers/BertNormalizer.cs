@@ -45,7 +45,8 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
         }
 
         var result = builder.Build(text.Origins[^1]);
-        if (stripAccents)
+        // ASCII has no accents to strip, and NFD is the expensive pass.
+        if (stripAccents && !System.Text.Ascii.IsValid(result.Text))
         {
             result = Accents.Normalize(Nfd.Normalize(result));
         }

@@ -36,16 +36,7 @@ public sealed class PublishedTemplateTests
     public void Qwen25_renders_tools_tool_calls_and_tool_responses()
     {
         var template = Load(PublishedTemplates.Qwen25, "", "<|im_end|>");
-        var tool = new Dictionary<string, object?>
-        {
-            ["type"] = "function",
-            ["function"] = new Dictionary<string, object?>
-            {
-                ["name"] = "get_time",
-                ["description"] = "Current time",
-                ["parameters"] = new Dictionary<string, object?> { ["type"] = "object", ["properties"] = new Dictionary<string, object?>() },
-            },
-        };
+        var tool = Tool("get_time", "Current time", StringProperties());
         var call = new Dictionary<string, object?>
         {
             ["type"] = "function",
@@ -71,6 +62,21 @@ public sealed class PublishedTemplateTests
         Assert.Equal(expected, template.Render(messages, addGenerationPrompt: true, variables));
     }
 
+    [Fact]
+    public void Qwen25_lists_microsoft_extensions_ai_functions_as_tools()
+    {
+        var template = Load(PublishedTemplates.Qwen25, "", "<|im_end|>");
+        using var schema = System.Text.Json.JsonDocument.Parse("""{"type": "object", "properties": {}}""");
+        var tool = Microsoft.Extensions.AI.AIFunctionFactory.CreateDeclaration("get_time", "Current time", schema.RootElement.Clone());
+        var rendered = template.Render([new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "Time?")], addGenerationPrompt: true, [tool]);
+        Assert.Contains(
+            "<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"description\": \"Current time\", \"parameters\": {\"type\": \"object\", \"properties\": {}}}}\n</tools>",
+            rendered,
+            StringComparison.Ordinal);
+        Assert.StartsWith("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.\n\n# Tools", rendered, StringComparison.Ordinal);
+        Assert.EndsWith("<|im_start|>user\nTime?<|im_end|>\n<|im_start|>assistant\n", rendered, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -94,11 +100,7 @@ public sealed class PublishedTemplateTests
         var template = Load(PublishedTemplates.Llama32, "<|begin_of_text|>", "<|eot_id|>", clock);
         var expected = "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
             + "Cutting Knowledge Date: December 2023\nToday Date: 03 Sep 2024\n\n"
-            + "You are a helpful assistant.<|eot_id|>"
-            + "<|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
-            + "<|start_header_id|>assistant<|end_header_id|>\n\nHi there!<|eot_id|>"
-            + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
-            + (addGenerationPrompt ? "<|start_header_id|>assistant<|end_header_id|>\n\n" : "");
+            + Llama3Turns(addGenerationPrompt);
         Assert.Equal(expected, template.Render(Conversation, addGenerationPrompt));
     }
 
@@ -187,6 +189,36 @@ public sealed class PublishedTemplateTests
         var template = Load(PublishedTemplates.Gemma, "<bos>", "<eos>");
         var error = Assert.Throws<ChatTemplateException>(() => template.Render([Message("user", "a"), Message("user", "b")], addGenerationPrompt: true));
         Assert.Equal("Conversation roles must alternate user/assistant/user/assistant/...", error.Message);
+    }
+
+    [Fact]
+    public void Mistral03_lists_tools_before_the_last_user_turn_and_renders_calls_and_results()
+    {
+        var template = Load(PublishedTemplates.Mistral03, "<s>", "</s>");
+        var tool = Tool("get_weather", "Weather now", StringProperties("city"));
+        var call = new Dictionary<string, object?>
+        {
+            ["id"] = "abc123def",
+            ["type"] = "function",
+            ["function"] = new Dictionary<string, object?> { ["name"] = "get_weather", ["arguments"] = new Dictionary<string, object?> { ["city"] = "Paris" } },
+        };
+        IReadOnlyList<IReadOnlyDictionary<string, object?>> messages =
+        [
+            Message("user", "What's the weather?"),
+            new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = "", ["tool_calls"] = new List<object?> { call } },
+            new Dictionary<string, object?> { ["role"] = "tool", ["tool_call_id"] = "abc123def", ["content"] = "20" },
+            Message("assistant", "It is 20."),
+            Message("user", "thanks"),
+        ];
+        var expected = "<s>[INST] What's the weather?[/INST]"
+            + "[TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}, \"id\": \"abc123def\"}]</s>"
+            + "[TOOL_RESULTS] {\"content\": 20, \"call_id\": \"abc123def\"}[/TOOL_RESULTS]"
+            + " It is 20.</s>"
+            + "[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Weather now\", "
+            + "\"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}}}][/AVAILABLE_TOOLS]"
+            + "[INST] thanks[/INST]";
+        var variables = new Dictionary<string, object?> { ["tools"] = new List<object?> { tool } };
+        Assert.Equal(expected, template.Render(messages, addGenerationPrompt: true, variables));
     }
 
     [Fact]

@@ -8,14 +8,14 @@ using Rag.TestSupport;
 
 namespace Rag.ModelForge.Tests.Encoder;
 
-public sealed class EncoderOnnxTests
+public sealed class EncoderOnnxTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const float Tolerance = 1e-4f;
 
     private static readonly string[] Texts =
     [
         "The cat sat on the warm mat near the window.",
-        "Stock markets fell sharply after the bank raised interest rates.",
+        "Stock markets fell sharply.",
     ];
 
     [Theory]
@@ -53,12 +53,18 @@ public sealed class EncoderOnnxTests
         {
             var expected = reference.LastHiddenState(sequences[b]);
             var actual = hidden.Data.AsSpan(b * width * h, sequences[b].Length * h);
-            Assert.InRange(Tensors.MaxAbsDifference(actual, expected), 0f, Tolerance);
+            var difference = Tensors.MaxAbsDifference(actual, expected);
+            output.WriteLine($"row {b}: max |ORT − reference| = {difference:E2}");
+            Assert.InRange(difference, 0f, Tolerance);
         }
     }
 
-    [Fact]
-    public void Lexical_encoder_places_texts_sharing_content_words_closer_than_unrelated_texts()
+    [Theory]
+    [InlineData("How long should the soup boil?", 1, "The train to the capital leaves from platform four.", "Let the soup boil gently for twenty minutes.",
+        "Investors sold shares when interest rates went up.", "A cat likes to sleep on a warm mat.")]
+    [InlineData("Does pgvector work with PostgreSQL?", 2, "Kubernetes schedules containers across nodes.", "Terraform provisions cloud infrastructure.",
+        "Install pgvector to add similarity search to PostgreSQL.", "Grafana dashboards visualize Prometheus metrics.")]
+    public void Lexical_encoder_places_texts_sharing_content_words_closer_than_unrelated_texts(string queryText, int relatedIndex, params string[] documents)
     {
         var folder = ForgedModels.Encoder(lexical: true);
         var tokenizer = Tokenizer(folder);
@@ -75,20 +81,14 @@ public sealed class EncoderOnnxTests
             return EncoderReference.Pool(hidden.Data, ids.Length, (int)hidden.Shape[2], Pooling.Mean, normalize: true);
         }
 
-        var query = Embed("How long should the soup boil?");
-        string[] documents =
-        [
-            "The train to the capital leaves from platform four.",
-            "Let the soup boil gently for twenty minutes.",
-            "Investors sold shares when interest rates went up.",
-            "A cat likes to sleep on a warm mat.",
-        ];
+        var query = Embed(queryText);
         var similarities = documents.Select(d => Cosine(query, Embed(d))).ToArray();
         var best = Array.IndexOf(similarities, similarities.Max());
         var runnerUp = similarities.Where((_, i) => i != best).Max();
-        Assert.Equal(1, best);
-        Assert.True(similarities[best] > 2 * runnerUp && similarities[best] - runnerUp > 0.1,
-            $"sharing 'soup boil' gives {similarities[best]:F3}, the best unrelated text {runnerUp:F3}");
+        output.WriteLine($"cosine to each document: {string.Join(", ", similarities.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.Equal(relatedIndex, best);
+        Assert.True(similarities[best] > 1.5 * runnerUp && similarities[best] - runnerUp > 0.1,
+            $"the text sharing words scores {similarities[best]:F3}, the best unrelated text {runnerUp:F3}");
     }
 
     [Theory]

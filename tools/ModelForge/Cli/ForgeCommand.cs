@@ -9,14 +9,15 @@ public static class ForgeCommand
 {
     private const string Usage = """
         Usage:
-          ModelForge decoder --out DIR [--preset tiny|smollm2-135m|qwen2.5-0.5b] [--layout optimum|gqa] [--seed N] [--untied] [--external-data]
-          ModelForge encoder --out DIR [--preset tiny|minilm-l6] [--pooling mean|cls] [--no-normalize] [--lexical] [--seed N] [--external-data]
+          ModelForge decoder --out DIR [--preset tiny|smollm2-135m|qwen2.5-0.5b] [--layout optimum|gqa] [--seed N] [--untied] [--external-data] [--corpus FILE]
+          ModelForge encoder --out DIR [--preset tiny|minilm-l6] [--pooling mean|cls] [--no-normalize] [--lexical] [--seed N] [--external-data] [--corpus FILE]
 
         Writes a Hugging Face model folder (onnx/model.onnx plus tokenizer and config files) with seeded random weights.
           --layout optimum   inputs input_ids, attention_mask, position_ids, past_key_values.{i}.key/.value (Optimum, transformers.js)
           --layout gqa       com.microsoft.GroupQueryAttention with shared past/present buffers and genai_config.json (ONNX Runtime GenAI)
           --lexical          scale the encoder layers down so sentence vectors follow the bag of words (retrieval by shared words works)
           --external-data    store weights in onnx/model.onnx_data even below the 2 GB protobuf limit
+          --corpus FILE      learn the tokenizer vocabulary from this UTF-8 text instead of the built-in English text
         """;
 
     public static int Run(string[] args)
@@ -28,9 +29,9 @@ public static class ForgeCommand
             var output = args.Length == 0 ? throw new ArgumentException("Missing command.") : args[0] switch
             {
                 "decoder" => Decoder(new ForgeArguments(args.Skip(1),
-                    Set("--untied", "--external-data"), Set("--out", "--preset", "--layout", "--seed"))),
+                    Set("--untied", "--external-data"), Set("--out", "--preset", "--layout", "--seed", "--corpus"))),
                 "encoder" => Encoder(new ForgeArguments(args.Skip(1),
-                    Set("--lexical", "--no-normalize", "--external-data"), Set("--out", "--preset", "--pooling", "--seed"))),
+                    Set("--lexical", "--no-normalize", "--external-data"), Set("--out", "--preset", "--pooling", "--seed", "--corpus"))),
                 "--help" or "-h" or "help" => null,
                 _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
             };
@@ -58,7 +59,8 @@ public static class ForgeCommand
             Layout: a.Choice("--layout", DecoderLayout.Optimum,
                 new Dictionary<string, DecoderLayout> { ["optimum"] = DecoderLayout.Optimum, ["gqa"] = DecoderLayout.Gqa }),
             TieWordEmbeddings: a.Flag("--untied") ? false : null,
-            ForceExternalData: a.Flag("--external-data"));
+            ForceExternalData: a.Flag("--external-data"),
+            TrainingText: Corpus(a));
         var output = a.Text("--out");
         DecoderForge.Build(options, output);
         return output;
@@ -73,7 +75,8 @@ public static class ForgeCommand
                 new Dictionary<string, Pooling> { ["mean"] = Pooling.Mean, ["cls"] = Pooling.Cls }),
             Normalize: !a.Flag("--no-normalize"),
             Lexical: a.Flag("--lexical"),
-            ForceExternalData: a.Flag("--external-data"));
+            ForceExternalData: a.Flag("--external-data"),
+            TrainingText: Corpus(a));
         var output = a.Text("--out");
         EncoderForge.Build(options, output);
         return output;
@@ -83,6 +86,14 @@ public static class ForgeCommand
     {
         var preset = a.Text("--preset", Presets.Tiny);
         return known.Contains(preset) ? preset : throw new ArgumentException($"--preset must be one of: {string.Join(", ", known)}.");
+    }
+
+    private static string? Corpus(ForgeArguments a)
+    {
+        var path = a.Text("--corpus", "");
+        return path.Length == 0 ? null
+            : File.Exists(path) ? File.ReadAllText(path)
+            : throw new ArgumentException($"--corpus file '{path}' does not exist.");
     }
 
     private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);

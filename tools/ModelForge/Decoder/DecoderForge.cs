@@ -14,7 +14,7 @@ public static class DecoderForge
     public static (BpeModel Tokenizer, DecoderWeights Weights) Create(DecoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tokenizer = BpeTrainer.Learn(Corpus.BuiltIn, Presets.DecoderTokenizerTarget(options.Preset));
+        var tokenizer = BpeTrainer.Learn(options.TrainingText ?? Corpus.BuiltIn, Presets.DecoderTokenizerTarget(options.Preset));
         var config = Presets.Decoder(options.Preset, tokenizer.Count);
         if (options.TieWordEmbeddings is { } tie)
         {

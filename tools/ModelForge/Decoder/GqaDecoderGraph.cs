@@ -50,6 +50,7 @@ public static class GqaDecoderGraph
             return LlamaBlocks.Projection(g, attention[0], $"{prefix}.o_proj.weight", w.Output, c.Heads * c.HeadDim, c.HiddenSize);
         });
         g.Output(logits, "logits", OnnxDataType.Float, "batch_size", "sequence_length", c.VocabSize);
+        g.MoveOutputFirst("logits");
         return g.Build();
     }
 }

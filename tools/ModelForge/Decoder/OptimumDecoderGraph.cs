@@ -56,6 +56,7 @@ public static class OptimumDecoderGraph
             return LlamaBlocks.Projection(g, merged, $"{prefix}.o_proj.weight", w.Output, c.Heads * c.HeadDim, c.HiddenSize);
         });
         g.Output(logits, "logits", OnnxDataType.Float, "batch_size", "sequence_length", c.VocabSize);
+        g.MoveOutputFirst("logits");
         return g.Build();
     }
 

@@ -14,9 +14,9 @@ public static class EncoderForge
     public static (WordPieceVocabulary Vocabulary, EncoderWeights Weights) Create(EncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var vocabulary = WordPieceVocabulary.Learn(Corpus.BuiltIn, Presets.EncoderVocabularySize(options.Preset));
+        var vocabulary = WordPieceVocabulary.Learn(options.TrainingText ?? Corpus.BuiltIn, Presets.EncoderVocabularySize(options.Preset));
         var config = Presets.Encoder(options.Preset, vocabulary.Tokens.Count);
-        return (vocabulary, EncoderWeights.Generate(config, options.Seed, options.Lexical));
+        return (vocabulary, EncoderWeights.Generate(config, options.Seed, options.Lexical, vocabulary.FunctionTokenIds()));
     }
 
     public static void Build(EncoderOptions options, string directory)

@@ -1,6 +1,6 @@
 namespace Rag.ModelForge.Encoder;
 
-/// <summary>What to forge: a sentence-transformers folder around a BERT encoder.</summary>
+/// <summary>What to forge: a sentence-transformers folder around a BERT encoder (vocabulary from <see cref="TrainingText"/> or the built-in text).</summary>
 public sealed record EncoderOptions(
     string Preset = Presets.Tiny,
     ulong Seed = 1,
@@ -8,4 +8,5 @@ public sealed record EncoderOptions(
     bool Normalize = true,
     bool Lexical = false,
     bool ForceExternalData = false,
-    int MaxSequenceLength = 256);
+    int MaxSequenceLength = 256,
+    string? TrainingText = null);

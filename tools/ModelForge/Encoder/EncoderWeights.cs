@@ -18,17 +18,20 @@ public sealed record EncoderWeights(
     IReadOnlyList<EncoderLayerWeights> Layers)
 {
     // With the lexical option the layers add ~1% to the residual stream, so each token state stays close to its
-    // normalized word embedding and a mean-pooled vector is a random projection of the bag of words.
+    // normalized word embedding and a mean-pooled vector is a random projection of the bag of words. Position and
+    // type embeddings are zero (word order is ignored), and function tokens get a zero embedding: LayerNorm maps
+    // them to 0, so their final state is only what attention gathered from the text itself — no common component
+    // that would make every pair of texts look alike.
     private const double LexicalResidualScale = 0.01;
-    private const double LexicalPositionScale = 0.05;
 
-    public static EncoderWeights Generate(EncoderConfig config, ulong seed, bool lexical)
+    /// <summary>Generates the weights; with <paramref name="lexical"/>, <paramref name="functionTokens"/> (ids) get zero embeddings.</summary>
+    public static EncoderWeights Generate(EncoderConfig config, ulong seed, bool lexical, IEnumerable<int>? functionTokens = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var rng = new SplitMix64(seed);
         var h = config.HiddenSize;
         var i = config.IntermediateSize;
-        var positionStd = lexical ? LexicalPositionScale : 1.0;
+        var positionStd = lexical ? 0.0 : 1.0;
         var residualScale = lexical ? LexicalResidualScale : 1.0;
         float[] Dense(int fanIn, int fanOut, double scale = 1.0) => rng.Normal(fanIn * fanOut, scale / Math.Sqrt(fanIn));
         float[] Bias(int n, double scale = 1.0) => rng.Normal(n, 0.02 * scale);
@@ -36,6 +39,10 @@ public sealed record EncoderWeights(
         float[] NormBias() => lexical ? new float[h] : rng.Normal(h, 0.02);
 
         var words = rng.Normal(config.VocabSize * h, 1.0);
+        foreach (var id in lexical ? functionTokens ?? [] : [])
+        {
+            Array.Clear(words, id * h, h);
+        }
         var positions = rng.Normal(config.MaxPositions * h, positionStd);
         var types = rng.Normal(config.TypeVocabSize * h, positionStd);
         var embeddingScale = NormScale();

@@ -33,6 +33,15 @@ public sealed class GraphBuilder(string name)
     public void DeclareOutput(string outputName, OnnxDataType type, params Axis[] shape) =>
         _outputs.Add(new ValueInfo(outputName, type, shape));
 
+    /// <summary>Moves an output to the front, where exporters put logits / last_hidden_state.</summary>
+    public void MoveOutputFirst(string outputName)
+    {
+        var index = _outputs.FindIndex(o => o.Name == outputName);
+        var output = _outputs[index];
+        _outputs.RemoveAt(index);
+        _outputs.Insert(0, output);
+    }
+
     public string Weight(string weightName, float[] data, params long[] dims)
     {
         _initializers.Add(new Initializer(weightName, OnnxDataType.Float, dims, data));

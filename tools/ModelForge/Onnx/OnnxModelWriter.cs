@@ -12,19 +12,22 @@ public static class OnnxModelWriter
 {
     public const string ExternalDataFileName = "model.onnx_data";
 
-    // Protobuf messages cannot exceed 2 GiB; leave room for the graph structure itself.
-    private const long InlineLimitBytes = 2L * 1024 * 1024 * 1024 - 64L * 1024 * 1024;
+    /// <summary>Protobuf messages cannot exceed 2 GiB; weights beyond this (leaving room for the graph) go to the side file.</summary>
+    public const long InlineLimitBytes = 2L * 1024 * 1024 * 1024 - 64L * 1024 * 1024;
     private const long ExternalThresholdBytes = 1024;
     private const long ExternalAlignment = 4096;
     private const long IrVersion = 8;
     private const int GraphInitializerField = 5;
 
-    /// <summary>Writes <paramref name="graph"/> to <paramref name="path"/>; returns whether an external data file was written.</summary>
-    public static bool Write(OnnxGraph graph, string path, bool forceExternalData = false)
+    /// <summary>
+    /// Writes <paramref name="graph"/> to <paramref name="path"/>; returns whether an external data file was written
+    /// (weights above <paramref name="inlineLimitBytes"/>, default <see cref="InlineLimitBytes"/>, or when forced).
+    /// </summary>
+    public static bool Write(OnnxGraph graph, string path, bool forceExternalData = false, long inlineLimitBytes = InlineLimitBytes)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var totalBytes = graph.Initializers.Sum(i => i.ByteLength);
-        var external = forceExternalData || totalBytes > InlineLimitBytes;
+        var external = forceExternalData || totalBytes > inlineLimitBytes;
         var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ExternalDataFileName);
         File.Delete(dataPath);
 

@@ -9,9 +9,10 @@ namespace Rag.ModelForge.Tokenizer;
 /// </summary>
 public static class BpeFiles
 {
+    /// <summary>ChatML, with "\n" escapes inside the Jinja string literals as the hub's templates have them.</summary>
     public const string ChatTemplate =
-        "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}{% endfor %}"
-        + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+        @"{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}{% endfor %}"
+        + @"{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
     public static void Write(string directory, BpeModel model, int modelMaxLength)
     {
@@ -53,12 +54,17 @@ public static class BpeFiles
         });
     }
 
+    /// <summary>The BPE vocabulary plus the special tokens, as GPT-2's vocab.json lists &lt;|endoftext|&gt; (loaders expect it there).</summary>
     private static JsonObject Vocab(BpeModel model)
     {
         var vocab = new JsonObject();
         for (var id = 0; id < model.Vocabulary.Count; id++)
         {
             vocab[model.Vocabulary[id]] = id;
+        }
+        foreach (var token in BpeModel.SpecialTokens)
+        {
+            vocab[token] = model.SpecialId(token);
         }
         return vocab;
     }

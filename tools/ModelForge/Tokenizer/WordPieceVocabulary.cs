@@ -4,8 +4,10 @@ namespace Rag.ModelForge.Tokenizer;
 
 /// <summary>
 /// A BERT uncased WordPiece vocabulary built from a text: the special tokens, every printable ASCII character,
-/// each letter and digit as a <c>##</c> continuation, common suffix pieces, then the text's words by frequency.
-/// Any lower-cased ASCII word can therefore be tokenized without <c>[UNK]</c>.
+/// each letter and digit as a <c>##</c> continuation, common suffix pieces, the text's words by frequency, then the
+/// 2–4 letter beginnings and inner pieces of those words. Any lower-cased ASCII word can therefore be tokenized
+/// without <c>[UNK]</c>, and a word outside the text splits into letter groups rather than single letters, so
+/// unrelated unknown words share few pieces (which keeps the lexical encoder's similarities meaningful).
 /// </summary>
 public sealed class WordPieceVocabulary
 {
@@ -15,7 +17,20 @@ public sealed class WordPieceVocabulary
     public const string Sep = "[SEP]";
     public const string Mask = "[MASK]";
 
+    private const int MinPiece = 2;
+    private const int MaxPiece = 4;
+
     private static readonly string[] SuffixPieces = ["##s", "##es", "##ed", "##ing", "##er", "##ly", "##ion", "##al"];
+
+    // Words so frequent in any English text that sharing them says nothing about shared content.
+    private static readonly string[] FunctionWords =
+    [
+        "a", "an", "the", "and", "or", "but", "if", "then", "so", "not", "no", "of", "to", "in", "on", "at", "for", "with",
+        "by", "from", "about", "into", "as", "than", "is", "are", "was", "were", "be", "been", "do", "does", "did", "has",
+        "have", "had", "can", "will", "would", "should", "it", "its", "this", "that", "these", "those", "there", "their",
+        "i", "you", "we", "they", "he", "she", "my", "your", "our", "his", "her", "what", "which", "who", "how", "when",
+        "where", "why", "some", "any", "all", "each", "very", "also", "just",
+    ];
 
     public WordPieceVocabulary(IReadOnlyList<string> tokens)
     {
@@ -60,10 +75,20 @@ public sealed class WordPieceVocabulary
             Add(piece);
         }
         var words = Words(text).GroupBy(w => w, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal);
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         foreach (var word in words)
         {
             Add(word.Key);
+        }
+        foreach (var word in words)
+        {
+            for (var length = MinPiece; length <= MaxPiece; length++)
+            {
+                for (var start = 0; start + length <= word.Key.Length && length < word.Key.Length; start++)
+                {
+                    Add(start == 0 ? word.Key[..length] : string.Concat("##", word.Key.AsSpan(start, length)));
+                }
+            }
         }
         for (var unused = 0; size is { } target && tokens.Count < target; unused++)
         {
@@ -71,6 +96,12 @@ public sealed class WordPieceVocabulary
         }
         return new WordPieceVocabulary(tokens);
     }
+
+    /// <summary>Ids of special tokens, punctuation and common function words: the tokens that carry no content.</summary>
+    public IEnumerable<int> FunctionTokenIds() =>
+        Tokens.Select((token, id) => (token, id))
+            .Where(p => SpecialTokens.Contains(p.token) || FunctionWords.Contains(p.token) || (p.token.Length == 1 && char.IsPunctuation(p.token[0])) || (p.token.Length == 1 && char.IsSymbol(p.token[0])))
+            .Select(p => p.id);
 
     /// <summary>Lower-cased runs of letters or digits: what BERT's basic tokenizer leaves as words.</summary>
     public static IEnumerable<string> Words(string text)

@@ -33,7 +33,7 @@ internal static class Filters
             case "float":
                 return Values.ToDouble(value);
             case "abs":
-                return value is long l ? Math.Abs(l) : Math.Abs(Values.ToDouble(value));
+                return value is long l ? (object)Math.Abs(l) : Math.Abs(Values.ToDouble(value));
             case "default" or "d":
                 var boolean = Values.IsTrue(Arg(1, "boolean", false));
                 return value is Undefined || (boolean && !Values.IsTrue(value)) ? Arg(0, "default_value", string.Empty) : value;

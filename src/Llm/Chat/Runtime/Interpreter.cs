@@ -206,7 +206,8 @@ internal sealed class Interpreter
             case UnaryExpr { Operator: "not" } not:
                 return !Values.IsTrue(Evaluate(not.Operand, scope));
             case UnaryExpr negate:
-                return Evaluate(negate.Operand, scope) is long l ? -l : -Values.ToDouble(Evaluate(negate.Operand, scope));
+                var operand = Evaluate(negate.Operand, scope);
+                return operand is long l ? (object)(-l) : -Values.ToDouble(operand);
             case BinaryExpr { Operator: "and" } and:
                 var left = Evaluate(and.Left, scope);
                 return Values.IsTrue(left) ? Evaluate(and.Right, scope) : left;

@@ -10,9 +10,9 @@ internal static class Operators
         "*" => left is string s && right is long n ? string.Concat(Enumerable.Repeat(s, (int)Math.Max(0, n)))
             : Arithmetic(left, right, (a, b) => a * b, (a, b) => a * b),
         "/" => Values.ToDouble(left) / Values.ToDouble(right),
-        "//" => left is long && right is long ? FloorDiv(Values.ToLong(left), Values.ToLong(right)) : Math.Floor(Values.ToDouble(left) / Values.ToDouble(right)),
-        "%" => left is long a && right is long b ? ((a % b) + b) % b : Values.ToDouble(left) % Values.ToDouble(right),
-        "**" => left is long x && right is long y && y >= 0 ? (long)Math.Pow(x, y) : Math.Pow(Values.ToDouble(left), Values.ToDouble(right)),
+        "//" => left is long && right is long ? (object)FloorDiv(Values.ToLong(left), Values.ToLong(right)) : Math.Floor(Values.ToDouble(left) / Values.ToDouble(right)),
+        "%" => left is long a && right is long b ? (object)(((a % b) + b) % b) : Values.ToDouble(left) % Values.ToDouble(right),
+        "**" => left is long x && right is long y && y >= 0 ? (object)(long)Math.Pow(x, y) : Math.Pow(Values.ToDouble(left), Values.ToDouble(right)),
         "~" => Values.Str(left) + Values.Str(right),
         "==" => Values.Equals(left, right),
         "!=" => !Values.Equals(left, right),
@@ -45,7 +45,7 @@ internal static class Operators
 
     private static object Arithmetic(object? left, object? right, Func<long, long, long> integer, Func<double, double, double> real) =>
         left is long or bool && right is long or bool
-            ? integer(Values.ToLong(left), Values.ToLong(right))
+            ? (object)integer(Values.ToLong(left), Values.ToLong(right))
             : real(Values.ToDouble(left), Values.ToDouble(right));
 
     private static long FloorDiv(long a, long b) => (long)Math.Floor((double)a / b);

@@ -131,73 +131,62 @@ internal sealed class ExpressionParser(List<Token> tokens)
 
     private Expr ParseNot() => TryName("not") ? new UnaryExpr("not", ParseNot()) : ParseCompare();
 
+    /// <summary>Comparisons chain as in Python: <c>a &lt; b &lt;= c</c> means <c>a &lt; b and b &lt;= c</c>.</summary>
     private Expr ParseCompare()
     {
         var left = ParseMath1();
-        while (true)
+        Expr? chain = null;
+        while (TryComparison(out var op))
         {
-            if (Current.Kind == TokenKind.Operator && Current.Text is "==" or "!=" or "<" or ">" or "<=" or ">=")
-            {
-                var op = Next().Text;
-                left = new BinaryExpr(op, left, ParseMath1());
-            }
-            else if (TryName("in"))
-            {
-                left = new BinaryExpr("in", left, ParseMath1());
-            }
-            else if (IsName("not") && tokens[_position + 1].Kind == TokenKind.Name && tokens[_position + 1].Text == "in")
-            {
-                _position += 2;
-                left = new BinaryExpr("not in", left, ParseMath1());
-            }
-            else
-            {
-                return left;
-            }
+            var right = ParseMath1();
+            var comparison = new BinaryExpr(op, left, right);
+            chain = chain is null ? comparison : new BinaryExpr("and", chain, comparison);
+            left = right;
         }
+
+        return chain ?? left;
     }
 
-    private Expr ParseMath1()
+    private bool TryComparison(out string op)
     {
-        var left = ParseConcat();
-        while (Current.Kind == TokenKind.Operator && Current.Text is "+" or "-")
+        op = Current.Text;
+        if (Current.Kind == TokenKind.Operator && Current.Text is "==" or "!=" or "<" or ">" or "<=" or ">=")
+        {
+            _position++;
+            return true;
+        }
+
+        if (TryName("in"))
+        {
+            op = "in";
+            return true;
+        }
+
+        if (IsName("not") && tokens[_position + 1] is { Kind: TokenKind.Name, Text: "in" })
+        {
+            _position += 2;
+            op = "not in";
+            return true;
+        }
+
+        return false;
+    }
+
+    private Expr ParseMath1() => ParseLeftAssociative(ParseConcat, "+", "-");
+
+    private Expr ParseConcat() => ParseLeftAssociative(ParseMath2, "~");
+
+    private Expr ParseMath2() => ParseLeftAssociative(ParsePow, "*", "/", "//", "%");
+
+    private Expr ParsePow() => ParseLeftAssociative(ParseUnary, "**");
+
+    private Expr ParseLeftAssociative(Func<Expr> operand, params string[] operators)
+    {
+        var left = operand();
+        while (Current.Kind == TokenKind.Operator && operators.Contains(Current.Text))
         {
             var op = Next().Text;
-            left = new BinaryExpr(op, left, ParseConcat());
-        }
-
-        return left;
-    }
-
-    private Expr ParseConcat()
-    {
-        var left = ParseMath2();
-        while (TryOperator("~"))
-        {
-            left = new BinaryExpr("~", left, ParseMath2());
-        }
-
-        return left;
-    }
-
-    private Expr ParseMath2()
-    {
-        var left = ParsePow();
-        while (Current.Kind == TokenKind.Operator && Current.Text is "*" or "/" or "//" or "%")
-        {
-            var op = Next().Text;
-            left = new BinaryExpr(op, left, ParsePow());
-        }
-
-        return left;
-    }
-
-    private Expr ParsePow()
-    {
-        var left = ParseUnary();
-        while (TryOperator("**"))
-        {
-            left = new BinaryExpr("**", left, ParseUnary());
+            left = new BinaryExpr(op, left, operand());
         }
 
         return left;
