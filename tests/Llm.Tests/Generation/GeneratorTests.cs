@@ -119,8 +119,9 @@ public sealed class GeneratorTests : IDisposable
             var options = new GenerationOptions { MaxNewTokens = 200, Sampling = new SamplingOptions { Temperature = 4f, Seed = seed } };
             var (text, stats, deltas) = await Run(generator, "bytes", options);
 
+            // A character emitted in pieces would show up as U+FFFD here where the whole decode has the character.
             Assert.Equal(_tokenizer.Decode([.. stats.CompletionTokenIds]), text);
-            Assert.All(deltas.SkipLast(1), d => Assert.False(d.EndsWith('\uFFFD') || char.IsHighSurrogate(d[^1])));
+            Assert.All(deltas, d => Assert.False(char.IsHighSurrogate(d[^1])));
             if (text.Any(c => c > '\u007f' && c != '\uFFFD'))
             {
                 Assert.True(deltas.Count < stats.CompletionTokens);
