@@ -9,9 +9,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/dotnet-env.sh
 
-bash scripts/postgres.sh start
-export ConnectionStrings__Postgres="${ConnectionStrings__Postgres:-$(bash scripts/postgres.sh url)}"
-
 models=".data/models"
 if [ -z "${Llm__ModelPath:-}" ]; then
   if [ -d "$models/llm" ]; then export Llm__ModelPath="$PWD/$models/llm"; else export Llm__ModelPath="$PWD/$models/demo-llm"; fi
@@ -20,19 +17,36 @@ if [ -z "${Embedding__ModelPath:-}" ]; then
   if [ -d "$models/embedding" ]; then export Embedding__ModelPath="$PWD/$models/embedding"; else export Embedding__ModelPath="$PWD/$models/demo-embedding"; fi
 fi
 
-forge() { dotnet run --project tools/ModelForge -c Release -- "$@"; }
-if [[ "$Llm__ModelPath" == */demo-llm ]] && [ ! -f "$Llm__ModelPath/config.json" ]; then
-  echo "[run] generating the demo LLM (untrained, seeded random weights) in $Llm__ModelPath"
-  forge decoder --preset tiny --layout optimum --seed 1 --out "$Llm__ModelPath"
-fi
-if [[ "$Embedding__ModelPath" == */demo-embedding ]] && [ ! -f "$Embedding__ModelPath/config.json" ]; then
-  echo "[run] generating the demo embedding model (lexical encoder) in $Embedding__ModelPath"
-  forge encoder --preset tiny --lexical --seed 1 --out "$Embedding__ModelPath"
+# Demo vectors and real ones never share a database: their dimensions differ, and demo answers are noise.
+if [[ "$Llm__ModelPath" == */demo-llm || "$Embedding__ModelPath" == */demo-embedding ]]; then
+  demo=true
+  export RAG_PG_DATABASE="${RAG_PG_DATABASE:-rag_demo}"
 fi
 
-if [[ "$Llm__ModelPath" == */demo-llm || "$Embedding__ModelPath" == */demo-embedding ]]; then
+bash scripts/postgres.sh start
+export ConnectionStrings__Postgres="${ConnectionStrings__Postgres:-$(bash scripts/postgres.sh url)}"
+
+# forge KIND OUT ARGS...: generates into a scratch folder and moves it into place, so an interrupted run leaves no half model.
+forge() {
+  local kind="$1" out="$2"; shift 2
+  rm -rf "$out.partial"
+  dotnet run --project tools/ModelForge -c Release -- "$kind" "$@" --out "$out.partial"
+  mv "$out.partial" "$out"
+}
+if [[ "$Llm__ModelPath" == */demo-llm ]] && [ ! -d "$Llm__ModelPath" ]; then
+  echo "[run] generating the demo LLM (untrained, seeded random weights) in $Llm__ModelPath"
+  forge decoder "$Llm__ModelPath" --preset demo --layout optimum --seed 1
+fi
+if [[ "$Embedding__ModelPath" == */demo-embedding ]] && [ ! -d "$Embedding__ModelPath" ]; then
+  echo "[run] generating the demo embedding model (lexical encoder) in $Embedding__ModelPath"
+  forge encoder "$Embedding__ModelPath" --preset minilm-l6 --lexical --seed 1
+fi
+
+if [ -n "${demo:-}" ]; then
   # Drives the start-up warning, the web page's banner and the `demo` flag in GET /v1/models.
   export Api__DemoModels=true
+  # The demo encoder's vectors only follow shared words, so related passages score lower than with a trained model.
+  export Retrieval__MinRelevance="${Retrieval__MinRelevance:-0.1}"
 fi
 
 urls="${Urls:-http://127.0.0.1:8080}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster with pgvector for this checkout: start | stop | status | url.
 #   data:  $RAG_DATA_DIR/postgres (default .data/postgres), never the system cluster
-#   port:  127.0.0.1:$RAG_PG_PORT (default 5433), database "rag"
+#   port:  127.0.0.1:$RAG_PG_PORT (default 5433), database $RAG_PG_DATABASE (default "rag")
 # Installs Debian's server if missing and, when the `vector` extension is absent, builds
 # pgvector from Debian 13's source package (it is not packaged for Debian 12).
 set -euo pipefail
@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data_dir="${RAG_DATA_DIR:-$root/.data}"
 cluster="$data_dir/postgres"
 port="${RAG_PG_PORT:-5433}"
-db="rag"
+db="${RAG_PG_DATABASE:-rag}"
 os_user="${RAG_PG_OS_USER:-postgres}"
 
 log() { echo "[postgres] $*" >&2; }
@@ -87,7 +87,11 @@ conn_string() {
 start() {
   ensure_server
   ensure_pgvector
-  if is_running; then log "already running on 127.0.0.1:$port"; return 0; fi
+  if is_running; then
+    ensure_database
+    log "already running on 127.0.0.1:$port"
+    return 0
+  fi
 
   local bin
   bin="$(pg_bin)"
@@ -115,9 +119,15 @@ CONF
   fi
   # The port may change between runs (RAG_PG_PORT), so it is passed at start, not written into the cluster.
   run_as_owner "$bin/pg_ctl" -D "$cluster" -l "$cluster/server.log" -o "-p $port" -w -t 60 start >/dev/null
+  ensure_database
+  log "running on 127.0.0.1:$port (database $db, data in $cluster)"
+}
+
+ensure_database() {
+  local bin
+  bin="$(pg_bin)"
   PGPASSWORD=rag "$bin/psql" -h 127.0.0.1 -p "$port" -U rag -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
     || PGPASSWORD=rag "$bin/createdb" -h 127.0.0.1 -p "$port" -U rag "$db"
-  log "running on 127.0.0.1:$port (database $db, data in $cluster)"
 }
 
 stop() {

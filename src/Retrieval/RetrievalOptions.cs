@@ -2,9 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Rag.Retrieval;
 
-/// <summary>Bound from the <c>RetrievalOptions</c> configuration section.</summary>
+/// <summary>Bound from the <c>Retrieval</c> configuration section, beside <c>Llm</c> and <c>Embedding</c>.</summary>
 public sealed class RetrievalOptions
 {
+    public const string SectionName = "Retrieval";
+
     /// <summary>Used when a request names no collection.</summary>
     [Required]
     public string DefaultCollection { get; set; } = "default";

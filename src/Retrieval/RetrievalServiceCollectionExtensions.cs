@@ -28,10 +28,10 @@ public static class RetrievalServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RetrievalOptions>()
-            .Bind(configuration.GetSection(nameof(RetrievalOptions)))
+            .Bind(configuration.GetSection(RetrievalOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => o.ChunkOverlapTokens < o.ChunkMaxTokens, "RetrievalOptions:ChunkOverlapTokens must be smaller than ChunkMaxTokens.")
-            .Validate(o => o.AnswerMaxTokens < o.ChatContextTokens, "RetrievalOptions:AnswerMaxTokens must be smaller than ChatContextTokens.")
+            .Validate(o => o.ChunkOverlapTokens < o.ChunkMaxTokens, "Retrieval:ChunkOverlapTokens must be smaller than ChunkMaxTokens.")
+            .Validate(o => o.AnswerMaxTokens < o.ChatContextTokens, "Retrieval:AnswerMaxTokens must be smaller than ChatContextTokens.")
             .ValidateOnStart();
 
         // One data source per process: it owns the connection pool and the pgvector type mapping.

@@ -37,9 +37,9 @@ public sealed class AddRetrievalTests(ForgedEncoder encoder) : IClassFixture<For
         await using var provider = Build(new()
         {
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
-            ["RetrievalOptions:IngestionPollInterval"] = "00:00:00.050",
-            ["RetrievalOptions:MinRelevance"] = "0",
-            ["RetrievalOptions:ChunkMaxTokens"] = encoder.ChunkMaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Retrieval:IngestionPollInterval"] = "00:00:00.050",
+            ["Retrieval:MinRelevance"] = "0",
+            ["Retrieval:ChunkMaxTokens"] = encoder.ChunkMaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var hosted = provider.GetServices<IHostedService>().ToList();
         foreach (var service in hosted)
@@ -69,7 +69,7 @@ public sealed class AddRetrievalTests(ForgedEncoder encoder) : IClassFixture<For
     [Fact]
     public void Invalid_options_stop_start_up_with_the_setting_named()
     {
-        using var provider = Build(new() { ["ConnectionStrings:Postgres"] = "Host=localhost", ["RetrievalOptions:ChunkOverlapTokens"] = "300" });
+        using var provider = Build(new() { ["ConnectionStrings:Postgres"] = "Host=localhost", ["Retrieval:ChunkOverlapTokens"] = "300" });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RetrievalOptions>>().Value);
 

@@ -11,7 +11,10 @@ public static class Presets
 {
     public const string Tiny = "tiny";
 
-    public static IReadOnlyList<string> DecoderNames { get; } = [Tiny, "smollm2-135m", "qwen2.5-0.5b"];
+    /// <summary>The offline demo's decoder: tiny-sized weights, but a context long enough for retrieved sources.</summary>
+    public const string Demo = "demo";
+
+    public static IReadOnlyList<string> DecoderNames { get; } = [Tiny, Demo, "smollm2-135m", "qwen2.5-0.5b"];
 
     public static IReadOnlyList<string> EncoderNames { get; } = [Tiny, "minilm-l6"];
 
@@ -20,6 +23,8 @@ public static class Presets
     {
         Tiny => new DecoderConfig(tokenizerSize, HiddenSize: 64, IntermediateSize: 128, Layers: 2, Heads: 4, KvHeads: 2,
             MaxPositions: 256, RopeTheta: 10000f, RmsNormEps: 1e-6f, TieWordEmbeddings: true),
+        Demo => new DecoderConfig(tokenizerSize, HiddenSize: 128, IntermediateSize: 256, Layers: 2, Heads: 4, KvHeads: 2,
+            MaxPositions: 4096, RopeTheta: 10000f, RmsNormEps: 1e-6f, TieWordEmbeddings: true),
         "smollm2-135m" => new DecoderConfig(49152, HiddenSize: 576, IntermediateSize: 1536, Layers: 30, Heads: 9, KvHeads: 3,
             MaxPositions: 8192, RopeTheta: 100000f, RmsNormEps: 1e-5f, TieWordEmbeddings: true),
         "qwen2.5-0.5b" => new DecoderConfig(151936, HiddenSize: 896, IntermediateSize: 4864, Layers: 24, Heads: 14, KvHeads: 2,

@@ -26,7 +26,9 @@ public static class RagServicesExtensions
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.ChatTokenizer, (sp, _) => sp.GetRequiredService<LlmModel>().Tokenizer.AsTokenizer());
         services.AddRetrieval(configuration);
         services.AddOptions<RetrievalOptions>().PostConfigure<LlmModel, OnnxEmbeddingGenerator>((options, llm, embedder) =>
-            FitToModels(options, configuration.GetSection(nameof(RetrievalOptions)), llm.Generator.ContextLength, embedder.MaxSequenceLength));
+            FitToModels(options, configuration.GetSection(RetrievalOptions.SectionName), llm.Generator.ContextLength,
+                // The chunker counts without the [CLS]/[SEP] the embedder adds around every text.
+                embedder.MaxSequenceLength - embedder.SpecialTokensPerText));
         services.AddHostedService<ModelWarmup>();
         services.AddHostedService<IngestionJobsGauge>();
         return builder;

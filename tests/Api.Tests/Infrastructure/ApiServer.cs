@@ -48,8 +48,8 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
             ["Api:SynchronousIngestBytes"] = "4096",
             ["Api:MaxUploadBytes"] = "262144",
             ["Api:MaxQuestionLength"] = "500",
-            ["RetrievalOptions:IngestionPollInterval"] = "00:00:00.050",
-            ["RetrievalOptions:MinRelevance"] = "-1",
+            ["Retrieval:IngestionPollInterval"] = "00:00:00.050",
+            ["Retrieval:MinRelevance"] = "-1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         Configure(settings);

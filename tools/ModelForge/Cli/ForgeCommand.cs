@@ -9,7 +9,7 @@ public static class ForgeCommand
 {
     private const string Usage = """
         Usage:
-          ModelForge decoder --out DIR [--preset tiny|smollm2-135m|qwen2.5-0.5b] [--layout optimum|gqa] [--seed N] [--untied] [--external-data] [--corpus FILE]
+          ModelForge decoder --out DIR [--preset tiny|demo|smollm2-135m|qwen2.5-0.5b] [--layout optimum|gqa] [--seed N] [--untied] [--external-data] [--corpus FILE]
           ModelForge encoder --out DIR [--preset tiny|minilm-l6] [--pooling mean|cls] [--no-normalize] [--lexical] [--seed N] [--external-data] [--corpus FILE]
 
         Writes a Hugging Face model folder (onnx/model.onnx plus tokenizer and config files) with seeded random weights.
