@@ -40,7 +40,9 @@ public static class RetrievalServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("Postgres");
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                throw new InvalidOperationException("ConnectionStrings:Postgres is not set (environment variable ConnectionStrings__Postgres).");
+                // A configuration error like any other option's: hosts report it without a stack trace.
+                throw new OptionsValidationException("ConnectionStrings:Postgres", typeof(string),
+                    ["ConnectionStrings:Postgres is not set (environment variable ConnectionStrings__Postgres)."]);
             }
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             builder.UseVector();

@@ -81,7 +81,7 @@ public sealed class AddRetrievalTests(ForgedEncoder encoder) : IClassFixture<For
     {
         using var provider = Build([]);
 
-        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<NpgsqlDataSource>());
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<NpgsqlDataSource>());
 
         Assert.Contains("ConnectionStrings__Postgres", error.Message, StringComparison.Ordinal);
     }
