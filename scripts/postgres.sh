@@ -118,7 +118,11 @@ fsync = on
 CONF
   fi
   # The port may change between runs (RAG_PG_PORT), so it is passed at start, not written into the cluster.
-  run_as_owner "$bin/pg_ctl" -D "$cluster" -l "$cluster/server.log" -o "-p $port" -w -t 60 start >/dev/null
+  if ! run_as_owner "$bin/pg_ctl" -D "$cluster" -l "$cluster/server.log" -o "-p $port" -w -t 60 start >/dev/null; then
+    log "the server did not start; the end of $cluster/server.log:"
+    tail -n 5 "$cluster/server.log" >&2
+    exit 1
+  fi
   ensure_database
   log "running on 127.0.0.1:$port (database $db, data in $cluster)"
 }
