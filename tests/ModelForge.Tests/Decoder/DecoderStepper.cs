@@ -12,18 +12,24 @@ internal sealed class DecoderStepper : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly DecoderConfig _config;
-    private readonly DecoderLayout _layout;
+    private readonly DecoderOptions _options;
     private readonly int _batch;
     private readonly float[][] _past;
     private long _pastLength;
 
     public DecoderStepper(string folder, DecoderConfig config, DecoderLayout layout, int batch = 1, int capacity = 128)
+        : this(folder, config, new DecoderOptions(Layout: layout), batch, capacity)
+    {
+    }
+
+    /// <summary>Feeds ids and past in the types <paramref name="options"/> declares; logits come back as float32.</summary>
+    public DecoderStepper(string folder, DecoderConfig config, DecoderOptions options, int batch = 1, int capacity = 128)
     {
         _session = new InferenceSession(Path.Combine(folder, "onnx", "model.onnx"));
         _config = config;
-        _layout = layout;
+        _options = options;
         _batch = batch;
-        _pastLength = layout == DecoderLayout.Gqa ? capacity : 0;
+        _pastLength = options.Layout == DecoderLayout.Gqa ? capacity : 0;
         _past = Enumerable.Range(0, 2 * config.Layers).Select(_ => new float[batch * config.KvHeads * _pastLength * config.HeadDim]).ToArray();
     }
 
@@ -34,17 +40,17 @@ internal sealed class DecoderStepper : IDisposable
         var total = mask.Length / _batch;
         var inputs = new Dictionary<string, OrtValue>
         {
-            ["input_ids"] = Tensors.Int64(ids, _batch, seq),
-            ["attention_mask"] = Tensors.Int64(mask, _batch, total),
+            ["input_ids"] = Tensors.Ids(ids, _options.IdType, _batch, seq),
+            ["attention_mask"] = Tensors.Ids(mask, _options.IdType, _batch, total),
         };
-        if (_layout == DecoderLayout.Optimum)
+        if (_options.Layout == DecoderLayout.Optimum)
         {
-            inputs["position_ids"] = Tensors.Int64(positions ?? Enumerable.Range(total - seq, seq).Select(p => (long)p).ToArray(), _batch, seq);
+            inputs["position_ids"] = Tensors.Ids(positions ?? Enumerable.Range(total - seq, seq).Select(p => (long)p).ToArray(), _options.IdType, _batch, seq);
         }
         for (var l = 0; l < _config.Layers; l++)
         {
-            inputs[$"past_key_values.{l}.key"] = Tensors.Float(_past[2 * l], _batch, _config.KvHeads, _pastLength, _config.HeadDim);
-            inputs[$"past_key_values.{l}.value"] = Tensors.Float(_past[2 * l + 1], _batch, _config.KvHeads, _pastLength, _config.HeadDim);
+            inputs[$"past_key_values.{l}.key"] = Tensors.Floats(_past[2 * l], _options.KvType, _batch, _config.KvHeads, _pastLength, _config.HeadDim);
+            inputs[$"past_key_values.{l}.value"] = Tensors.Floats(_past[2 * l + 1], _options.KvType, _batch, _config.KvHeads, _pastLength, _config.HeadDim);
         }
         var outputs = Tensors.Run(_session, inputs);
         for (var l = 0; l < _config.Layers; l++)

@@ -26,10 +26,11 @@ public static class DecoderForge
     public static void Build(DecoderOptions options, string directory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var (tokenizer, weights) = Create(options);
         var c = weights.Config;
         Directory.CreateDirectory(Path.Combine(directory, "onnx"));
-        var graph = options.Layout == DecoderLayout.Gqa ? GqaDecoderGraph.Build(weights) : OptimumDecoderGraph.Build(weights);
+        var graph = options.Layout == DecoderLayout.Gqa ? GqaDecoderGraph.Build(weights, options) : OptimumDecoderGraph.Build(weights, options);
         OnnxModelWriter.Write(graph, Path.Combine(directory, "onnx", "model.onnx"), options.ForceExternalData);
         BpeFiles.Write(directory, tokenizer, c.MaxPositions);
 
@@ -60,7 +61,7 @@ public static class DecoderForge
             ["rope_scaling"] = null,
             ["rope_theta"] = c.RopeTheta,
             ["tie_word_embeddings"] = c.TieWordEmbeddings,
-            ["torch_dtype"] = "float32",
+            ["torch_dtype"] = options.KvType == OnnxDataType.Float16 ? "float16" : "float32",
             ["transformers_version"] = "4.45.0",
             ["use_cache"] = true,
             ["vocab_size"] = c.VocabSize,

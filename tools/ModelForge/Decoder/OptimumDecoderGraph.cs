@@ -14,15 +14,17 @@ public static class OptimumDecoderGraph
     /// <summary>Added to scores of keys that are padding or in the future.</summary>
     public const float MaskedScore = -1e9f;
 
-    public static OnnxGraph Build(DecoderWeights weights)
+    public static OnnxGraph Build(DecoderWeights weights, DecoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        options ??= new DecoderOptions();
         var c = weights.Config;
         var g = new GraphBuilder("llama");
-        var ids = g.Input("input_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
-        var mask = g.Input("attention_mask", OnnxDataType.Int64, "batch_size", "total_sequence_length");
-        var positions = g.Input("position_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
-        var past = LlamaBlocks.PastInputs(g, c, "past_sequence_length");
+        var ids = DecoderIo.IdInput(g, options, "input_ids", "batch_size", "sequence_length");
+        var mask = DecoderIo.IdInput(g, options, "attention_mask", "batch_size", "total_sequence_length");
+        var positions = DecoderIo.IdInput(g, options, "position_ids", "batch_size", "sequence_length");
+        var past = DecoderIo.PastInputs(g, c, options, "past_sequence_length")
+            .Select(p => (Key: DecoderIo.ToFloat(g, p.Key, options.KvType), Value: DecoderIo.ToFloat(g, p.Value, options.KvType))).ToArray();
 
         var scoreBias = ScoreBias(g, ids, mask);
         var (cosTable, sinTable) = Rotary.Tables(c);
@@ -46,8 +48,8 @@ public static class OptimumDecoderGraph
 
             var presentKey = g.Concat(2, past[l].Key, k); // [batch, kv_heads, past+seq, head_dim]
             var presentValue = g.Concat(2, past[l].Value, v);
-            g.Output(presentKey, $"present.{l}.key", OnnxDataType.Float, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
-            g.Output(presentValue, $"present.{l}.value", OnnxDataType.Float, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
+            DecoderIo.Output(g, presentKey, $"present.{l}.key", options.KvType, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
+            DecoderIo.Output(g, presentValue, $"present.{l}.value", options.KvType, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
 
             var keysT = g.Transpose(g.Unsqueeze(presentKey, 2), 0, 1, 2, 4, 3); // [batch, kv_heads, 1, head_dim, total]
             var scores = g.Add(g.Mul(g.MatMul(q, keysT), g.Scalar(1f / MathF.Sqrt(c.HeadDim))), scoreBias); // [batch, kv, groups, seq, total]
@@ -55,7 +57,7 @@ public static class OptimumDecoderGraph
             var merged = g.Reshape(g.Transpose(context, 0, 3, 1, 2, 4), 0, 0, c.Heads * c.HeadDim);
             return LlamaBlocks.Projection(g, merged, $"{prefix}.o_proj.weight", w.Output, c.Heads * c.HeadDim, c.HiddenSize);
         });
-        g.Output(logits, "logits", OnnxDataType.Float, "batch_size", "sequence_length", c.VocabSize);
+        DecoderIo.Output(g, logits, "logits", options.LogitsType, "batch_size", "sequence_length", c.VocabSize);
         g.MoveOutputFirst("logits");
         return g.Build();
     }

@@ -8,6 +8,7 @@ public enum OnnxDataType
     Int32 = 6,
     Int64 = 7,
     Bool = 9,
+    Float16 = 10,
 }
 
 /// <summary>One axis of a declared shape: a fixed size or a symbolic name such as "batch_size".</summary>
