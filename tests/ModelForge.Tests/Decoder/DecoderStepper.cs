@@ -33,8 +33,9 @@ internal sealed class DecoderStepper : IDisposable
         _past = Enumerable.Range(0, 2 * config.Layers).Select(_ => new float[batch * config.KvHeads * _pastLength * config.HeadDim]).ToArray();
     }
 
-    /// <summary>Runs one step; <paramref name="mask"/> covers every position so far, [batch, total].</summary>
-    public float[] Step(long[] ids, long[] mask, long[]? positions = null)
+    /// <summary>Runs one step; <paramref name="mask"/> covers every position so far, [batch, total]. A merged
+    /// decoder takes its with-past branch once there is a past, unless <paramref name="useCacheBranch"/> says otherwise.</summary>
+    public float[] Step(long[] ids, long[] mask, long[]? positions = null, bool? useCacheBranch = null)
     {
         var seq = ids.Length / _batch;
         var total = mask.Length / _batch;
@@ -46,6 +47,10 @@ internal sealed class DecoderStepper : IDisposable
         if (_options.Layout == DecoderLayout.Optimum)
         {
             inputs["position_ids"] = Tensors.Ids(positions ?? Enumerable.Range(total - seq, seq).Select(p => (long)p).ToArray(), _options.IdType, _batch, seq);
+        }
+        if (_options.Merged)
+        {
+            inputs["use_cache_branch"] = OrtValue.CreateTensorValueFromMemory(new[] { useCacheBranch ?? _pastLength > 0 }, [1]);
         }
         for (var l = 0; l < _config.Layers; l++)
         {

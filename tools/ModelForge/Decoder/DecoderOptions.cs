@@ -8,6 +8,8 @@ namespace Rag.ModelForge.Decoder;
 /// <see cref="LogitsType"/> may be <see cref="OnnxDataType.Float16"/> and <see cref="IdType"/> (input_ids,
 /// attention_mask, position_ids) <see cref="OnnxDataType.Int32"/>, as some exporters declare them; the math
 /// inside stays float32 and int64 with Casts at the edges, so only the signature and the IO rounding change.
+/// <see cref="Merged"/> writes Optimum's merged decoder: a use_cache_branch input choosing, through an If, between
+/// the with-past and the without-past graph.
 /// </summary>
 public sealed record DecoderOptions(
     string Preset = Presets.Tiny,
@@ -18,7 +20,8 @@ public sealed record DecoderOptions(
     string? TrainingText = null,
     OnnxDataType KvType = OnnxDataType.Float,
     OnnxDataType LogitsType = OnnxDataType.Float,
-    OnnxDataType IdType = OnnxDataType.Int64)
+    OnnxDataType IdType = OnnxDataType.Int64,
+    bool Merged = false)
 {
     /// <summary>Throws <see cref="ArgumentException"/> for IO types no exporter writes.</summary>
     public void Validate()
@@ -34,6 +37,10 @@ public sealed record DecoderOptions(
         if (IdType is not (OnnxDataType.Int64 or OnnxDataType.Int32))
         {
             throw new ArgumentException($"The id type must be int64 or int32, not {IdType}.");
+        }
+        if (Merged && Layout != DecoderLayout.Optimum)
+        {
+            throw new ArgumentException("Only the Optimum layout has a merged (use_cache_branch) form.");
         }
     }
 }
