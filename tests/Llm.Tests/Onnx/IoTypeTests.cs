@@ -20,11 +20,11 @@ public sealed class IoTypeTests
         { "gqa", OnnxDataType.Float16, OnnxDataType.Float16, OnnxDataType.Int64 },
         { "gqa", OnnxDataType.Float, OnnxDataType.Float16, OnnxDataType.Int32 },
         { "gqa", OnnxDataType.Float16, OnnxDataType.Float16, OnnxDataType.Int32 },
+        { "merged", OnnxDataType.Float16, OnnxDataType.Float16, OnnxDataType.Int32 },
     };
 
     private static DecoderOptions Options(string layout, OnnxDataType kv, OnnxDataType logits, OnnxDataType ids) =>
-        new(Layout: layout == "gqa" ? Rag.ModelForge.Decoder.DecoderLayout.Gqa : Rag.ModelForge.Decoder.DecoderLayout.Optimum,
-            KvType: kv, LogitsType: logits, IdType: ids);
+        TinyDecoders.Options(layout) with { KvType = kv, LogitsType = logits, IdType = ids };
 
     private static DecoderSession Load(DecoderOptions options) =>
         DecoderSession.Load(ModelFolder.Open(ForgedModels.Decoder(options)), ExecutionPlan.From("cpu", 0));
