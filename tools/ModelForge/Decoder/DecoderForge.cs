@@ -61,7 +61,7 @@ public static class DecoderForge
             ["rope_scaling"] = null,
             ["rope_theta"] = c.RopeTheta,
             ["tie_word_embeddings"] = c.TieWordEmbeddings,
-            ["torch_dtype"] = options.KvType == OnnxDataType.Float16 ? "float16" : "float32",
+            ["torch_dtype"] = "float32",
             ["transformers_version"] = "4.45.0",
             ["use_cache"] = true,
             ["vocab_size"] = c.VocabSize,
