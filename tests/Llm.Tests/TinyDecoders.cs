@@ -14,7 +14,15 @@ internal static class TinyDecoders
 {
     private static readonly Lazy<DecoderReference> SharedReference = new(() => DecoderReference.For(new DecoderOptions()));
 
-    public static string Folder(string layout) => ForgedModels.Decoder(layout == "gqa" ? Rag.ModelForge.Decoder.DecoderLayout.Gqa : Rag.ModelForge.Decoder.DecoderLayout.Optimum);
+    /// <summary>"optimum", "gqa" or "merged" (Optimum's merged decoder with use_cache_branch).</summary>
+    public static string Folder(string layout) => ForgedModels.Decoder(Options(layout));
+
+    public static DecoderOptions Options(string layout) => layout switch
+    {
+        "gqa" => new DecoderOptions(Layout: Rag.ModelForge.Decoder.DecoderLayout.Gqa),
+        "merged" => new DecoderOptions(Merged: true),
+        _ => new DecoderOptions(),
+    };
 
     /// <summary>The managed forward pass over the same weights (identical for both layouts).</summary>
     public static DecoderReference Reference => SharedReference.Value;

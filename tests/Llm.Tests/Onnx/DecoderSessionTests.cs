@@ -8,6 +8,7 @@ public class DecoderSessionTests
     [Theory]
     [InlineData("optimum", KvLayout.Concat, true)]
     [InlineData("gqa", KvLayout.Shared, false)]
+    [InlineData("merged", KvLayout.Concat, true)]
     public void The_layout_is_read_from_the_graph(string layout, KvLayout kv, bool positionIds)
     {
         using var session = TinyDecoders.Load(layout);
@@ -18,12 +19,14 @@ public class DecoderSessionTests
         Assert.Equal((c.Layers, c.KvHeads, c.HeadDim), (l.NumLayers, l.NumKeyValueHeads, l.HeadDim));
         Assert.Equal((TensorElementType.Int64, TensorElementType.Float, TensorElementType.Float), (l.IdType, l.KvType, l.LogitsType));
         Assert.Equal(positionIds, l.HasPositionIds);
+        Assert.Equal(layout == "merged", l.HasUseCacheBranch);
         Assert.Equal(c.VocabSize, session.VocabSize);
     }
 
     [Theory]
     [InlineData("optimum")]
     [InlineData("gqa")]
+    [InlineData("merged")]
     public void Decode_with_cache_matches_full_recompute(string layout)
     {
         using var session = TinyDecoders.Load(layout);
@@ -39,6 +42,7 @@ public class DecoderSessionTests
         var worst = 0f;
         for (var step = 0; step < steps; step++)
         {
+            // A fresh state has no past: a merged decoder runs its without-past branch here, its with-past branch above.
             using (var full = session.CreateState(tokens.Count))
             {
                 session.Run(full, tokens.ToArray(), fresh);
@@ -60,6 +64,7 @@ public class DecoderSessionTests
     [Theory]
     [InlineData("optimum")]
     [InlineData("gqa")]
+    [InlineData("merged")]
     public void Greedy_decoding_equals_the_managed_reference(string layout)
     {
         using var session = TinyDecoders.Load(layout);

@@ -7,7 +7,8 @@ namespace Rag.Llm.Tests.Onnx;
 /// <summary>Graphs an exporter might write that the engine cannot run: the load fails naming the culprit.</summary>
 public class LayoutErrorTests
 {
-    private static ModelLoadException LoadBroken(OnnxDataType idType, bool withPast, bool withPresentValue)
+    private static ModelLoadException LoadBroken(OnnxDataType idType, bool withPast, bool withPresentValue,
+        OnnxDataType presentType = OnnxDataType.Float, OnnxDataType? branchType = null)
     {
         using var dir = new TempFolder();
         dir.Write("config.json", """
@@ -21,11 +22,15 @@ public class LayoutErrorTests
         {
             var key = g.Input("past_key_values.0.key", OnnxDataType.Float, "batch_size", 2, "past_sequence_length", 16);
             var value = g.Input("past_key_values.0.value", OnnxDataType.Float, "batch_size", 2, "past_sequence_length", 16);
-            g.Output(g.Op("Identity", key), "present.0.key", OnnxDataType.Float, "batch_size", 2, "total_sequence_length", 16);
+            g.Output(g.Cast(key, presentType), "present.0.key", presentType, "batch_size", 2, "total_sequence_length", 16);
             if (withPresentValue)
             {
                 g.Output(g.Op("Identity", value), "present.0.value", OnnxDataType.Float, "batch_size", 2, "total_sequence_length", 16);
             }
+        }
+        if (branchType is { } type)
+        {
+            g.Output(g.Op("Identity", g.Input("use_cache_branch", type, 1)), "branch_taken", type, 1);
         }
         OnnxModelWriter.Write(g.Build(), Path.Combine(dir.Path, "model.onnx"));
 
@@ -54,6 +59,22 @@ public class LayoutErrorTests
         var error = LoadBroken(OnnxDataType.Float, withPast: true, withPresentValue: true);
 
         Assert.Contains("'input_ids'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Present_of_another_type_than_past_is_refused_naming_it()
+    {
+        var error = LoadBroken(OnnxDataType.Int64, withPast: true, withPresentValue: true, presentType: OnnxDataType.Float16);
+
+        Assert.Contains("'present.0.key' is Float16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_use_cache_branch_that_is_not_boolean_is_refused_naming_it()
+    {
+        var error = LoadBroken(OnnxDataType.Int64, withPast: true, withPresentValue: true, branchType: OnnxDataType.Int64);
+
+        Assert.Contains("'use_cache_branch'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

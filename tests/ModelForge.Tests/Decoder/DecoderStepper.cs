@@ -12,39 +12,50 @@ internal sealed class DecoderStepper : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly DecoderConfig _config;
-    private readonly DecoderLayout _layout;
+    private readonly DecoderOptions _options;
     private readonly int _batch;
     private readonly float[][] _past;
     private long _pastLength;
 
     public DecoderStepper(string folder, DecoderConfig config, DecoderLayout layout, int batch = 1, int capacity = 128)
+        : this(folder, config, new DecoderOptions(Layout: layout), batch, capacity)
+    {
+    }
+
+    /// <summary>Feeds ids and past in the types <paramref name="options"/> declares; logits come back as float32.</summary>
+    public DecoderStepper(string folder, DecoderConfig config, DecoderOptions options, int batch = 1, int capacity = 128)
     {
         _session = new InferenceSession(Path.Combine(folder, "onnx", "model.onnx"));
         _config = config;
-        _layout = layout;
+        _options = options;
         _batch = batch;
-        _pastLength = layout == DecoderLayout.Gqa ? capacity : 0;
+        _pastLength = options.Layout == DecoderLayout.Gqa ? capacity : 0;
         _past = Enumerable.Range(0, 2 * config.Layers).Select(_ => new float[batch * config.KvHeads * _pastLength * config.HeadDim]).ToArray();
     }
 
-    /// <summary>Runs one step; <paramref name="mask"/> covers every position so far, [batch, total].</summary>
-    public float[] Step(long[] ids, long[] mask, long[]? positions = null)
+    /// <summary>Runs one step; <paramref name="mask"/> covers every position so far, [batch, total]. A merged
+    /// decoder takes its with-past branch once there is a past, unless <paramref name="useCacheBranch"/> says otherwise.</summary>
+    public float[] Step(long[] ids, long[] mask, long[]? positions = null, bool? useCacheBranch = null)
     {
         var seq = ids.Length / _batch;
         var total = mask.Length / _batch;
         var inputs = new Dictionary<string, OrtValue>
         {
-            ["input_ids"] = Tensors.Int64(ids, _batch, seq),
-            ["attention_mask"] = Tensors.Int64(mask, _batch, total),
+            ["input_ids"] = Tensors.Ids(ids, _options.IdType, _batch, seq),
+            ["attention_mask"] = Tensors.Ids(mask, _options.IdType, _batch, total),
         };
-        if (_layout == DecoderLayout.Optimum)
+        if (_options.Layout == DecoderLayout.Optimum)
         {
-            inputs["position_ids"] = Tensors.Int64(positions ?? Enumerable.Range(total - seq, seq).Select(p => (long)p).ToArray(), _batch, seq);
+            inputs["position_ids"] = Tensors.Ids(positions ?? Enumerable.Range(total - seq, seq).Select(p => (long)p).ToArray(), _options.IdType, _batch, seq);
+        }
+        if (_options.Merged)
+        {
+            inputs["use_cache_branch"] = OrtValue.CreateTensorValueFromMemory(new[] { useCacheBranch ?? _pastLength > 0 }, [1]);
         }
         for (var l = 0; l < _config.Layers; l++)
         {
-            inputs[$"past_key_values.{l}.key"] = Tensors.Float(_past[2 * l], _batch, _config.KvHeads, _pastLength, _config.HeadDim);
-            inputs[$"past_key_values.{l}.value"] = Tensors.Float(_past[2 * l + 1], _batch, _config.KvHeads, _pastLength, _config.HeadDim);
+            inputs[$"past_key_values.{l}.key"] = Tensors.Floats(_past[2 * l], _options.KvType, _batch, _config.KvHeads, _pastLength, _config.HeadDim);
+            inputs[$"past_key_values.{l}.value"] = Tensors.Floats(_past[2 * l + 1], _options.KvType, _batch, _config.KvHeads, _pastLength, _config.HeadDim);
         }
         var outputs = Tensors.Run(_session, inputs);
         for (var l = 0; l < _config.Layers; l++)

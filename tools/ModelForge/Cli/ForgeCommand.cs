@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Rag.ModelForge.Decoder;
 using Rag.ModelForge.Encoder;
+using Rag.ModelForge.Onnx;
 
 namespace Rag.ModelForge.Cli;
 
@@ -10,15 +11,26 @@ public static class ForgeCommand
     private const string Usage = """
         Usage:
           ModelForge decoder --out DIR [--preset tiny|demo|smollm2-135m|qwen2.5-0.5b] [--layout optimum|gqa] [--seed N] [--untied] [--external-data] [--corpus FILE]
+                             [--kv-dtype float32|float16] [--logits-dtype float32|float16] [--ids int64|int32] [--merged]
           ModelForge encoder --out DIR [--preset tiny|minilm-l6] [--pooling mean|cls] [--no-normalize] [--lexical] [--seed N] [--external-data] [--corpus FILE]
 
         Writes a Hugging Face model folder (onnx/model.onnx plus tokenizer and config files) with seeded random weights.
           --layout optimum   inputs input_ids, attention_mask, position_ids, past_key_values.{i}.key/.value (Optimum, transformers.js)
           --layout gqa       com.microsoft.GroupQueryAttention with shared past/present buffers and genai_config.json (ONNX Runtime GenAI)
+          --kv-dtype         element type of past_key_values.* / present.* (float16 as in fp16 exports; math stays float32 except GQA's attention)
+          --logits-dtype     element type of the logits output
+          --ids              element type of input_ids, attention_mask and position_ids (cast to int64 inside)
+          --merged           Optimum's merged decoder: a use_cache_branch input selects the with-past or without-past branch of an If
           --lexical          scale the encoder layers down so sentence vectors follow the bag of words (retrieval by shared words works)
           --external-data    store weights in onnx/model.onnx_data even below the 2 GB protobuf limit
           --corpus FILE      learn the tokenizer vocabulary from this UTF-8 text instead of the built-in English text
         """;
+
+    private static readonly Dictionary<string, OnnxDataType> FloatTypes = new(StringComparer.Ordinal)
+    {
+        ["float32"] = OnnxDataType.Float,
+        ["float16"] = OnnxDataType.Float16,
+    };
 
     public static int Run(string[] args)
     {
@@ -29,7 +41,7 @@ public static class ForgeCommand
             var output = args.Length == 0 ? throw new ArgumentException("Missing command.") : args[0] switch
             {
                 "decoder" => Decoder(new ForgeArguments(args.Skip(1),
-                    Set("--untied", "--external-data"), Set("--out", "--preset", "--layout", "--seed", "--corpus"))),
+                    Set("--untied", "--external-data", "--merged"), Set("--out", "--preset", "--layout", "--seed", "--corpus", "--kv-dtype", "--logits-dtype", "--ids"))),
                 "encoder" => Encoder(new ForgeArguments(args.Skip(1),
                     Set("--lexical", "--no-normalize", "--external-data"), Set("--out", "--preset", "--pooling", "--seed", "--corpus"))),
                 "--help" or "-h" or "help" => null,
@@ -60,7 +72,12 @@ public static class ForgeCommand
                 new Dictionary<string, DecoderLayout> { ["optimum"] = DecoderLayout.Optimum, ["gqa"] = DecoderLayout.Gqa }),
             TieWordEmbeddings: a.Flag("--untied") ? false : null,
             ForceExternalData: a.Flag("--external-data"),
-            TrainingText: Corpus(a));
+            TrainingText: Corpus(a),
+            KvType: a.Choice("--kv-dtype", OnnxDataType.Float, FloatTypes),
+            LogitsType: a.Choice("--logits-dtype", OnnxDataType.Float, FloatTypes),
+            IdType: a.Choice("--ids", OnnxDataType.Int64,
+                new Dictionary<string, OnnxDataType> { ["int64"] = OnnxDataType.Int64, ["int32"] = OnnxDataType.Int32 }),
+            Merged: a.Flag("--merged"));
         var output = a.Text("--out");
         DecoderForge.Build(options, output);
         return output;

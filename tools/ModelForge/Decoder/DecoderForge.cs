@@ -26,10 +26,11 @@ public static class DecoderForge
     public static void Build(DecoderOptions options, string directory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var (tokenizer, weights) = Create(options);
         var c = weights.Config;
         Directory.CreateDirectory(Path.Combine(directory, "onnx"));
-        var graph = options.Layout == DecoderLayout.Gqa ? GqaDecoderGraph.Build(weights) : OptimumDecoderGraph.Build(weights);
+        var graph = options.Layout == DecoderLayout.Gqa ? GqaDecoderGraph.Build(weights, options) : OptimumDecoderGraph.Build(weights, options);
         OnnxModelWriter.Write(graph, Path.Combine(directory, "onnx", "model.onnx"), options.ForceExternalData);
         BpeFiles.Write(directory, tokenizer, c.MaxPositions);
 

@@ -14,29 +14,33 @@ public static class GqaDecoderGraph
 {
     public const string CapacityDim = "max_length";
 
-    public static OnnxGraph Build(DecoderWeights weights)
+    public static OnnxGraph Build(DecoderWeights weights, DecoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        options ??= new DecoderOptions();
         var c = weights.Config;
         var g = new GraphBuilder("llama_gqa");
-        var ids = g.Input("input_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
-        var mask = g.Input("attention_mask", OnnxDataType.Int64, "batch_size", "total_sequence_length");
-        var past = LlamaBlocks.PastInputs(g, c, CapacityDim);
+        var ids = DecoderIo.IdInput(g, options, "input_ids", "batch_size", "sequence_length");
+        var mask = DecoderIo.IdInput(g, options, "attention_mask", "batch_size", "total_sequence_length");
+        // GroupQueryAttention takes one type T for q, k, v, past, present and the rotary caches: with a float16
+        // cache the attention itself runs in float16, as in GenAI's fp16 exports.
+        var kv = options.KvType;
+        var past = DecoderIo.PastInputs(g, c, options, CapacityDim);
 
         // seqlens_k [batch] int32 = tokens in the mask − 1; total_sequence_length scalar int32 = mask width.
         var seqLensK = g.Cast(g.Op("Sub", g.Op("ReduceSum", [mask, g.Int64s(1)], new AttributeValue("keepdims", Whole: 0)), g.ScalarInt64(1)), OnnxDataType.Int32);
         var totalLength = g.Cast(g.Op("Squeeze", g.Dimension(mask, 1), g.Int64s(0)), OnnxDataType.Int32);
         var (cosTable, sinTable) = Rotary.Tables(c);
-        var cos = g.Weight("cos_cache", cosTable, c.MaxPositions, c.HeadDim / 2);
-        var sin = g.Weight("sin_cache", sinTable, c.MaxPositions, c.HeadDim / 2);
+        var cos = DecoderIo.As(g, g.Weight("cos_cache", cosTable, c.MaxPositions, c.HeadDim / 2), kv);
+        var sin = DecoderIo.As(g, g.Weight("sin_cache", sinTable, c.MaxPositions, c.HeadDim / 2), kv);
 
         var logits = LlamaBlocks.Body(g, weights, ids, (x, l) =>
         {
             var w = weights.Layers[l];
             var prefix = $"model.layers.{l}.self_attn";
-            var q = LlamaBlocks.Projection(g, x, $"{prefix}.q_proj.weight", w.Query, c.HiddenSize, c.Heads * c.HeadDim);
-            var k = LlamaBlocks.Projection(g, x, $"{prefix}.k_proj.weight", w.Key, c.HiddenSize, c.KvHeads * c.HeadDim);
-            var v = LlamaBlocks.Projection(g, x, $"{prefix}.v_proj.weight", w.Value, c.HiddenSize, c.KvHeads * c.HeadDim);
+            var q = DecoderIo.As(g, LlamaBlocks.Projection(g, x, $"{prefix}.q_proj.weight", w.Query, c.HiddenSize, c.Heads * c.HeadDim), kv);
+            var k = DecoderIo.As(g, LlamaBlocks.Projection(g, x, $"{prefix}.k_proj.weight", w.Key, c.HiddenSize, c.KvHeads * c.HeadDim), kv);
+            var v = DecoderIo.As(g, LlamaBlocks.Projection(g, x, $"{prefix}.v_proj.weight", w.Value, c.HiddenSize, c.KvHeads * c.HeadDim), kv);
             var attention = g.Node("GroupQueryAttention", [q, k, v, past[l].Key, past[l].Value, seqLensK, totalLength, cos, sin],
                 [$"{prefix}.output", $"present.{l}.key", $"present.{l}.value"],
                 GraphBuilder.MicrosoftDomain,
@@ -45,11 +49,11 @@ public static class GqaDecoderGraph
                 new AttributeValue("scale", Real: 1f / MathF.Sqrt(c.HeadDim)),
                 new AttributeValue("do_rotary", Whole: 1),
                 new AttributeValue("rotary_interleaved", Whole: 0));
-            g.DeclareOutput(attention[1], OnnxDataType.Float, "batch_size", c.KvHeads, CapacityDim, c.HeadDim);
-            g.DeclareOutput(attention[2], OnnxDataType.Float, "batch_size", c.KvHeads, CapacityDim, c.HeadDim);
-            return LlamaBlocks.Projection(g, attention[0], $"{prefix}.o_proj.weight", w.Output, c.Heads * c.HeadDim, c.HiddenSize);
+            g.DeclareOutput(attention[1], kv, "batch_size", c.KvHeads, CapacityDim, c.HeadDim);
+            g.DeclareOutput(attention[2], kv, "batch_size", c.KvHeads, CapacityDim, c.HeadDim);
+            return LlamaBlocks.Projection(g, DecoderIo.ToFloat(g, attention[0], kv), $"{prefix}.o_proj.weight", w.Output, c.Heads * c.HeadDim, c.HiddenSize);
         });
-        g.Output(logits, "logits", OnnxDataType.Float, "batch_size", "sequence_length", c.VocabSize);
+        DecoderIo.Output(g, logits, "logits", options.LogitsType, "batch_size", "sequence_length", c.VocabSize);
         g.MoveOutputFirst("logits");
         return g.Build();
     }

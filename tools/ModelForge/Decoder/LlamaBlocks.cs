@@ -5,12 +5,6 @@ namespace Rag.ModelForge.Decoder;
 /// <summary>The parts of a Llama graph both layouts share: embedding, RMSNorm, SwiGLU MLP, LM head.</summary>
 internal static class LlamaBlocks
 {
-    /// <summary>Declares past_key_values.{i}.key/.value [batch_size, kv_heads, <paramref name="lengthDim"/>, head_dim] for every layer.</summary>
-    public static (string Key, string Value)[] PastInputs(GraphBuilder g, DecoderConfig c, string lengthDim) =>
-        Enumerable.Range(0, c.Layers).Select(l => (
-            g.Input($"past_key_values.{l}.key", OnnxDataType.Float, "batch_size", c.KvHeads, lengthDim, c.HeadDim),
-            g.Input($"past_key_values.{l}.value", OnnxDataType.Float, "batch_size", c.KvHeads, lengthDim, c.HeadDim))).ToArray();
-
     public static string Embed(GraphBuilder g, DecoderWeights w, string inputIds) =>
         g.Op("Gather", g.Weight("model.embed_tokens.weight", w.Embedding, w.Config.VocabSize, w.Config.HiddenSize), inputIds);
 

@@ -14,24 +14,58 @@ public static class OptimumDecoderGraph
     /// <summary>Added to scores of keys that are padding or in the future.</summary>
     public const float MaskedScore = -1e9f;
 
-    public static OnnxGraph Build(DecoderWeights weights)
+    public const string UseCacheBranch = "use_cache_branch";
+
+    public static OnnxGraph Build(DecoderWeights weights, DecoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        options ??= new DecoderOptions();
         var c = weights.Config;
         var g = new GraphBuilder("llama");
-        var ids = g.Input("input_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
-        var mask = g.Input("attention_mask", OnnxDataType.Int64, "batch_size", "total_sequence_length");
-        var positions = g.Input("position_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
-        var past = LlamaBlocks.PastInputs(g, c, "past_sequence_length");
+        var inputs = new Inputs(
+            DecoderIo.IdInput(g, options, "input_ids", "batch_size", "sequence_length"),
+            DecoderIo.IdInput(g, options, "attention_mask", "batch_size", "total_sequence_length"),
+            DecoderIo.IdInput(g, options, "position_ids", "batch_size", "sequence_length"),
+            DecoderIo.PastInputs(g, c, options, "past_sequence_length"));
+        if (!options.Merged)
+        {
+            Decode(g, weights, options, inputs, withPast: true, name => name);
+            return g.Build();
+        }
 
-        var scoreBias = ScoreBias(g, ids, mask);
+        // Optimum's merged decoder: one If on use_cache_branch whose branches are the with-past and the
+        // without-past decoders over the same weights; the without-past branch never reads past_key_values.
+        var useCache = g.Input(UseCacheBranch, OnnxDataType.Bool, 1);
+        var withPast = g.Branch("with_past");
+        Decode(withPast, weights, options, inputs, withPast: true, name => $"with_past.{name}");
+        var withoutPast = g.Branch("without_past");
+        Decode(withoutPast, weights, options, inputs, withPast: false, name => $"without_past.{name}");
+        var outputs = withPast.Build().Outputs;
+        g.Node("If", [useCache], outputs.Select(o => o.Name["with_past.".Length..]).ToArray(), "",
+            new AttributeValue("then_branch", Graph: withPast.Build()),
+            new AttributeValue("else_branch", Graph: withoutPast.Build()));
+        foreach (var output in outputs)
+        {
+            g.DeclareOutput(output.Name["with_past.".Length..], output.Type, [.. output.Shape]);
+        }
+        return g.Build();
+    }
+
+    private sealed record Inputs(string Ids, string Mask, string Positions, (string Key, string Value)[] Past);
+
+    /// <summary>Writes the decoder into <paramref name="g"/> with outputs logits, present.{i}.key/.value (in that
+    /// order, named through <paramref name="name"/>); without past, present holds only this step's keys and values.</summary>
+    private static void Decode(GraphBuilder g, DecoderWeights weights, DecoderOptions options, Inputs inputs, bool withPast, Func<string, string> name)
+    {
+        var c = weights.Config;
+        var scoreBias = ScoreBias(g, inputs.Ids, inputs.Mask);
         var (cosTable, sinTable) = Rotary.Tables(c);
-        var cos = g.Op("Gather", g.Weight("rotary.cos", cosTable, c.MaxPositions, c.HeadDim / 2), positions); // [batch, seq, half]
-        var sin = g.Op("Gather", g.Weight("rotary.sin", sinTable, c.MaxPositions, c.HeadDim / 2), positions);
+        var cos = g.Op("Gather", g.Weight("rotary.cos", cosTable, c.MaxPositions, c.HeadDim / 2), inputs.Positions); // [batch, seq, half]
+        var sin = g.Op("Gather", g.Weight("rotary.sin", sinTable, c.MaxPositions, c.HeadDim / 2), inputs.Positions);
         var keyRotation = (g.Unsqueeze(cos, 1), g.Unsqueeze(sin, 1)); // [batch, 1, seq, half]
         var queryRotation = (g.Unsqueeze(cos, 1, 2), g.Unsqueeze(sin, 1, 2)); // [batch, 1, 1, seq, half]
 
-        var logits = LlamaBlocks.Body(g, weights, ids, (x, l) =>
+        var logits = LlamaBlocks.Body(g, weights, inputs.Ids, (x, l) =>
         {
             var w = weights.Layers[l];
             var prefix = $"model.layers.{l}.self_attn";
@@ -44,10 +78,11 @@ public static class OptimumDecoderGraph
             q = Rotate(g, q, queryRotation, c);
             k = Rotate(g, k, keyRotation, c);
 
-            var presentKey = g.Concat(2, past[l].Key, k); // [batch, kv_heads, past+seq, head_dim]
-            var presentValue = g.Concat(2, past[l].Value, v);
-            g.Output(presentKey, $"present.{l}.key", OnnxDataType.Float, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
-            g.Output(presentValue, $"present.{l}.value", OnnxDataType.Float, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
+            // [batch, kv_heads, past+seq, head_dim]
+            var presentKey = withPast ? g.Concat(2, DecoderIo.ToFloat(g, inputs.Past[l].Key, options.KvType), k) : k;
+            var presentValue = withPast ? g.Concat(2, DecoderIo.ToFloat(g, inputs.Past[l].Value, options.KvType), v) : v;
+            DecoderIo.Output(g, presentKey, name($"present.{l}.key"), options.KvType, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
+            DecoderIo.Output(g, presentValue, name($"present.{l}.value"), options.KvType, "batch_size", c.KvHeads, "total_sequence_length", c.HeadDim);
 
             var keysT = g.Transpose(g.Unsqueeze(presentKey, 2), 0, 1, 2, 4, 3); // [batch, kv_heads, 1, head_dim, total]
             var scores = g.Add(g.Mul(g.MatMul(q, keysT), g.Scalar(1f / MathF.Sqrt(c.HeadDim))), scoreBias); // [batch, kv, groups, seq, total]
@@ -55,9 +90,8 @@ public static class OptimumDecoderGraph
             var merged = g.Reshape(g.Transpose(context, 0, 3, 1, 2, 4), 0, 0, c.Heads * c.HeadDim);
             return LlamaBlocks.Projection(g, merged, $"{prefix}.o_proj.weight", w.Output, c.Heads * c.HeadDim, c.HiddenSize);
         });
-        g.Output(logits, "logits", OnnxDataType.Float, "batch_size", "sequence_length", c.VocabSize);
-        g.MoveOutputFirst("logits");
-        return g.Build();
+        DecoderIo.Output(g, logits, name("logits"), options.LogitsType, "batch_size", "sequence_length", c.VocabSize);
+        g.MoveOutputFirst(name("logits"));
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ public enum OnnxDataType
     Int32 = 6,
     Int64 = 7,
     Bool = 9,
+    Float16 = 10,
 }
 
 /// <summary>One axis of a declared shape: a fixed size or a symbolic name such as "batch_size".</summary>
@@ -21,8 +22,9 @@ public readonly record struct Axis(long? Value, string? Param)
 /// <summary>A graph input or output with its element type and shape.</summary>
 public sealed record ValueInfo(string Name, OnnxDataType Type, IReadOnlyList<Axis> Shape);
 
-/// <summary>A node attribute; exactly one of the value members is set.</summary>
-public sealed record AttributeValue(string Name, long? Whole = null, float? Real = null, IReadOnlyList<long>? Wholes = null, string? Text = null);
+/// <summary>A node attribute; exactly one of the value members is set (<see cref="Graph"/>: an If branch).</summary>
+public sealed record AttributeValue(string Name, long? Whole = null, float? Real = null, IReadOnlyList<long>? Wholes = null, string? Text = null,
+    OnnxGraph? Graph = null);
 
 public sealed record Node(string Name, string OpType, string Domain, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<AttributeValue> Attributes);
 

@@ -156,10 +156,29 @@ public static class OnnxModelWriter
         return message;
     }
 
-    // AttributeProto.AttributeType: FLOAT = 1, INT = 2, STRING = 3, INTS = 7.
+    /// <summary>A whole GraphProto in memory: for If branches, which are small because their weights live in the top graph.</summary>
+    private static ProtoBuffer GraphMessage(OnnxGraph graph)
+    {
+        var message = new ProtoBuffer();
+        foreach (var (field, bytes) in GraphFields(graph))
+        {
+            message.Bytes(field, bytes);
+        }
+        foreach (var initializer in graph.Initializers)
+        {
+            message.Message(GraphInitializerField, TensorHeader(initializer).Bytes(9, RawBytes(initializer)));
+        }
+        return message;
+    }
+
+    // AttributeProto.AttributeType: FLOAT = 1, INT = 2, STRING = 3, GRAPH = 5, INTS = 7.
     private static ProtoBuffer AttributeMessage(AttributeValue attribute)
     {
         var message = new ProtoBuffer().Text(1, attribute.Name);
+        if (attribute.Graph is { } graph)
+        {
+            return message.Message(6, GraphMessage(graph)).Varint(20, 5);
+        }
         if (attribute.Real is { } f)
         {
             return message.Float(2, f).Varint(20, 1);
