@@ -18,12 +18,14 @@ public sealed class EmbeddingModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly Pooler? _pooler;
+    private readonly EmbeddingMetrics _metrics;
 
-    private EmbeddingModel(ModelFolder folder, EmbeddingTokenizer tokenizer, InferenceSession session, int maxSequenceLength)
+    private EmbeddingModel(ModelFolder folder, EmbeddingTokenizer tokenizer, InferenceSession session, int maxSequenceLength, EmbeddingMetrics metrics)
     {
         Folder = folder;
         Tokenizer = tokenizer;
         _session = session;
+        _metrics = metrics;
         MaxSequenceLength = maxSequenceLength;
         var config = ConfigFile.Read(Path.Combine(folder.Path, "config.json"));
         _signature = ModelSignature.Read(session, folder.OnnxFile, ConfigFile.Int(config, "hidden_size"));
@@ -51,7 +53,8 @@ public sealed class EmbeddingModel : IDisposable
     /// </summary>
     public string ModelId { get; }
 
-    public static EmbeddingModel Load(EmbeddingOptions options)
+    /// <param name="metrics">Where runs are counted; by default a process-wide "Rag.Embedding" meter.</param>
+    public static EmbeddingModel Load(EmbeddingOptions options, EmbeddingMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var folder = ModelFolder.Read(options.ModelPath, options.ModelFile);
@@ -73,7 +76,7 @@ public sealed class EmbeddingModel : IDisposable
         var session = new InferenceSession(folder.OnnxFile, sessionOptions);
         try
         {
-            return new EmbeddingModel(folder, tokenizer, session, maxLength);
+            return new EmbeddingModel(folder, tokenizer, session, maxLength, metrics ?? EmbeddingMetrics.Default);
         }
         catch
         {
@@ -93,6 +96,7 @@ public sealed class EmbeddingModel : IDisposable
         }
         using var tensors = new BatchTensors(_signature, batch, Tokenizer.PadId);
         _session.Run(_runOptions, _inputNames, tensors.Inputs, _outputNames, tensors.Outputs);
+        RecordRun(batch, tensors.SequenceLength);
         var output = tensors.Output.Span;
         if (_pooler is null)
         {
@@ -113,6 +117,16 @@ public sealed class EmbeddingModel : IDisposable
             var tokens = output.Slice(row * rowWidth, batch[row].Length * _signature.OutputWidth);
             _pooler.Pool(tokens, vectors.Slice(row * Dimension, Dimension));
         }
+    }
+
+    private void RecordRun(ReadOnlySpan<EncodedText> batch, int sequenceLength)
+    {
+        var tokens = 0;
+        foreach (var text in batch)
+        {
+            tokens += text.Length;
+        }
+        _metrics.RunCompleted(ModelId, batch.Length, tokens, sequenceLength);
     }
 
     private static string Identify(ModelFolder folder)
