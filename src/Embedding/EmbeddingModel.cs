@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Rag.Embedding.Batching;
 using Rag.Embedding.Loading;
@@ -48,8 +47,8 @@ public sealed class EmbeddingModel : IDisposable
     public int MaxSequenceLength { get; }
 
     /// <summary>
-    /// Folder name and a hash of the ONNX file (<c>all-MiniLM-L6-v2@sha256:0123456789abcdef</c>): vectors from
-    /// different weights, including a quantized variant of the same model, never share an id.
+    /// Folder name and a hash of the ONNX file and its external data files (<c>all-MiniLM-L6-v2@sha256:0123456789abcdef</c>):
+    /// vectors from different weights, including a quantized variant of the same model, never share an id.
     /// </summary>
     public string ModelId { get; }
 
@@ -131,8 +130,7 @@ public sealed class EmbeddingModel : IDisposable
 
     private static string Identify(ModelFolder folder)
     {
-        using var stream = File.OpenRead(folder.OnnxFile);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var hash = WeightsHash.Compute(folder.OnnxFile);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder.Path)));
         return $"{name}@sha256:{hash[..16]}";
     }

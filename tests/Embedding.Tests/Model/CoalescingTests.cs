@@ -28,12 +28,13 @@ public class CoalescingTests
         using var generator = EncoderFolders.Open(folder, o => o.MaxBatchWait = TimeSpan.FromSeconds(1));
         using var counter = new RunCounter(generator.ModelId);
 
-        using var barrier = new Barrier(Callers);
-        var callers = texts.Select(text => Task.Run(() =>
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callers = texts.Select(text => Task.Run(async () =>
         {
-            barrier.SignalAndWait();
-            return EmbedOne(generator, text);
+            await start.Task;
+            return await EmbedOne(generator, text);
         })).ToArray();
+        start.SetResult();
         var actual = await Task.WhenAll(callers);
 
         Assert.Equal(Callers, counter.Texts);
