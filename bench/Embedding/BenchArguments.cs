@@ -1,6 +1,7 @@
 namespace Rag.Embedding.Bench;
 
-internal sealed record BenchArguments(string Model, int Texts, int Threads, int MaxBatchTokens, int FixedBatch, int Callers, int CallsPerCaller)
+internal sealed record BenchArguments(string Model, int Texts, int Threads, int MaxBatchTokens, int FixedBatch, int Callers, int CallsPerCaller,
+    double? MaxBatchWaitMs, bool CoalescingOnly)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -13,6 +14,8 @@ internal sealed record BenchArguments(string Model, int Texts, int Threads, int 
 
         var model = Value("--model") ?? BenchModel.ForgedMiniLm();
         return new BenchArguments(model, Number("--texts", 2000), Number("--threads", 0), Number("--max-batch-tokens", 8192),
-            Number("--fixed-batch", 32), Number("--callers", 16), Number("--calls-per-caller", 8));
+            Number("--fixed-batch", 32), Number("--callers", 16), Number("--calls-per-caller", 8),
+            Value("--max-batch-wait-ms") is { } wait ? double.Parse(wait, System.Globalization.CultureInfo.InvariantCulture) : null,
+            args.Contains("--coalescing-only"));
     }
 }

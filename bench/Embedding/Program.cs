@@ -1,15 +1,22 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Rag.Embedding;
 using Rag.Embedding.Batching;
 using Rag.Embedding.Bench;
 
 // Usage: dotnet run -c Release --project bench/Embedding -- [--model <sentence-transformers folder>] [--texts 2000] [--threads 0]
+//        [--max-batch-wait-ms 2] [--coalescing-only]
 // Without --model it forges a minilm-l6-shaped encoder (random weights, real tensor sizes) once and reuses it.
 // The machine may be shared: every comparison interleaves its two sides in small slices, so a change in load
 // hits both sides alike instead of whichever ran second.
 var arguments = BenchArguments.Parse(args);
 var options = new EmbeddingOptions { ModelPath = arguments.Model, IntraOpThreads = arguments.Threads, MaxBatchTokens = arguments.MaxBatchTokens };
+if (arguments.MaxBatchWaitMs is { } maxWait)
+{
+    options.MaxBatchWait = TimeSpan.FromMilliseconds(maxWait);
+}
+using var batchSizes = new BatchSizes();
 using var generator = OnnxEmbeddingGenerator.Load(options);
 var model = (EmbeddingModel)generator.GetService(typeof(EmbeddingModel))!;
 var texts = BenchTexts.Generate(Path.Combine(arguments.Model, "vocab.txt"), arguments.Texts, 10, 300, seed: 42);
@@ -29,16 +36,16 @@ await generator.GenerateAsync([.. plan.Order.Take(100).Select(i => texts[i])]);
 bare.WarmUp();
 
 // 1. The whole pipeline (tokenize, queue, batch, run, pool) on all texts in one call: throughput.
-var pipeline = await Timed.Async("pipeline", () => generator.GenerateAsync(texts));
+var pipeline = arguments.CoalescingOnly ? double.NaN : await Timed.Async("pipeline", () => generator.GenerateAsync(texts));
 
 // 2 and 3, interleaved in slices: per sorted batch, bare InferenceSession.Run and our EmbeddingModel.Embed (order
 // alternating); after each slice of the sorted plan, the same share of fixed-size batches in input order.
 var clock = new Stopwatch();
 double bareSeconds = 0, embedSeconds = 0, fixedSeconds = 0;
-const int Slices = 20;
-for (var slice = 0; slice < Slices; slice++)
+var slices = arguments.CoalescingOnly ? 0 : 20;
+for (var slice = 0; slice < slices; slice++)
 {
-    for (var b = slice * sortedBatches.Length / Slices; b < (slice + 1) * sortedBatches.Length / Slices; b++)
+    for (var b = slice * sortedBatches.Length / slices; b < (slice + 1) * sortedBatches.Length / slices; b++)
     {
         if (b % 2 == 0)
         {
@@ -51,19 +58,19 @@ for (var slice = 0; slice < Slices; slice++)
             bareSeconds += Time(() => bare.Run(b));
         }
     }
-    for (var b = slice * fixedBatches.Length / Slices; b < (slice + 1) * fixedBatches.Length / Slices; b++)
+    for (var b = slice * fixedBatches.Length / slices; b < (slice + 1) * fixedBatches.Length / slices; b++)
     {
         fixedSeconds += Time(() => Embed(fixedBatches[b]));
     }
-    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} slice {slice + 1}/{Slices}: bare {bareSeconds:F1} s, embed {embedSeconds:F1} s, fixed {fixedSeconds:F1} s");
+    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} slice {slice + 1}/{slices}: bare {bareSeconds:F1} s, embed {embedSeconds:F1} s, fixed {fixedSeconds:F1} s");
 }
 
 // 4. 16 callers with one text per call, in rounds: 16 calls one after another, then 16 concurrent calls (coalesced by
 //    the queue), alternating which goes first; on texts like the corpus (10–300 tokens) and query-like ones (10–30).
 var callCount = arguments.Callers * arguments.CallsPerCaller;
-var (oneByOne, concurrent) = await Coalescing("mixed", texts[..callCount]);
+var (oneByOne, concurrent, mixedSizes) = await Coalescing("mixed", texts[..callCount]);
 var shortTexts = BenchTexts.Generate(Path.Combine(arguments.Model, "vocab.txt"), callCount, 10, 30, seed: 7);
-var (shortOneByOne, shortConcurrent) = await Coalescing("short", shortTexts);
+var (shortOneByOne, shortConcurrent, shortSizes) = await Coalescing("short", shortTexts);
 
 var figures = new
 {
@@ -74,6 +81,7 @@ var figures = new
     max_batch_tokens = options.MaxBatchTokens,
     batches = plan.Batches.Count,
     intra_op_threads = arguments.Threads,
+    max_batch_wait_ms = options.MaxBatchWait.TotalMilliseconds,
     pipeline_seconds = pipeline,
     pipeline_texts_per_second = texts.Length / pipeline,
     pipeline_tokens_per_second = tokens / pipeline,
@@ -91,11 +99,16 @@ var figures = new
     one_by_one_seconds = oneByOne,
     concurrent_seconds = concurrent,
     coalescing_speedup = oneByOne / concurrent,
+    concurrent_runs = mixedSizes.Values.Sum(),
+    concurrent_batch_sizes = mixedSizes,
     short_one_by_one_seconds = shortOneByOne,
     short_concurrent_seconds = shortConcurrent,
     short_coalescing_speedup = shortOneByOne / shortConcurrent,
+    short_concurrent_runs = shortSizes.Values.Sum(),
+    short_concurrent_batch_sizes = shortSizes,
 };
-Console.WriteLine(JsonSerializer.Serialize(figures));
+// With --coalescing-only the skipped phases print as "NaN".
+Console.WriteLine(JsonSerializer.Serialize(figures, new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 
 double Time(Action action)
 {
@@ -110,7 +123,8 @@ void Embed(int[] members)
     model.Embed(batch, new float[batch.Length * model.Dimension]);
 }
 
-async Task<(double OneByOne, double Concurrent)> Coalescing(string name, string[] calls)
+// The batch-size histogram counts the concurrent side's runs only (one by one, every run holds one text).
+async Task<(double OneByOne, double Concurrent, SortedDictionary<int, int> BatchSizes)> Coalescing(string name, string[] calls)
 {
     double sequential = 0, together = 0;
     var rounds = calls.Length / arguments.Callers;
@@ -122,14 +136,17 @@ async Task<(double OneByOne, double Concurrent)> Coalescing(string name, string[
         {
             sequential += await OneAfterAnother(slice);
         }
+        batchSizes.Counting = true;
         together += await Concurrently(slice);
+        batchSizes.Counting = false;
         if (!oneByOneFirst)
         {
             sequential += await OneAfterAnother(slice);
         }
     }
-    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {name}: one by one {sequential:F2} s, {arguments.Callers} callers {together:F2} s");
-    return (sequential, together);
+    var sizes = batchSizes.Take();
+    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {name}: one by one {sequential:F2} s, {arguments.Callers} callers {together:F2} s in {sizes.Values.Sum()} runs");
+    return (sequential, together, sizes);
 }
 
 async Task<double> OneAfterAnother(ReadOnlyMemory<string> calls)

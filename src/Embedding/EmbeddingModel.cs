@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Rag.Embedding.Batching;
 using Rag.Embedding.Loading;
@@ -18,12 +17,14 @@ public sealed class EmbeddingModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly Pooler? _pooler;
+    private readonly EmbeddingMetrics _metrics;
 
-    private EmbeddingModel(ModelFolder folder, EmbeddingTokenizer tokenizer, InferenceSession session, int maxSequenceLength)
+    private EmbeddingModel(ModelFolder folder, EmbeddingTokenizer tokenizer, InferenceSession session, int maxSequenceLength, EmbeddingMetrics metrics)
     {
         Folder = folder;
         Tokenizer = tokenizer;
         _session = session;
+        _metrics = metrics;
         MaxSequenceLength = maxSequenceLength;
         var config = ConfigFile.Read(Path.Combine(folder.Path, "config.json"));
         _signature = ModelSignature.Read(session, folder.OnnxFile, ConfigFile.Int(config, "hidden_size"));
@@ -46,12 +47,13 @@ public sealed class EmbeddingModel : IDisposable
     public int MaxSequenceLength { get; }
 
     /// <summary>
-    /// Folder name and a hash of the ONNX file (<c>all-MiniLM-L6-v2@sha256:0123456789abcdef</c>): vectors from
-    /// different weights, including a quantized variant of the same model, never share an id.
+    /// Folder name and a hash of the ONNX file and its external data files (<c>all-MiniLM-L6-v2@sha256:0123456789abcdef</c>):
+    /// vectors from different weights, including a quantized variant of the same model, never share an id.
     /// </summary>
     public string ModelId { get; }
 
-    public static EmbeddingModel Load(EmbeddingOptions options)
+    /// <param name="metrics">Where runs are counted; by default a process-wide "Rag.Embedding" meter.</param>
+    public static EmbeddingModel Load(EmbeddingOptions options, EmbeddingMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var folder = ModelFolder.Read(options.ModelPath, options.ModelFile);
@@ -73,7 +75,7 @@ public sealed class EmbeddingModel : IDisposable
         var session = new InferenceSession(folder.OnnxFile, sessionOptions);
         try
         {
-            return new EmbeddingModel(folder, tokenizer, session, maxLength);
+            return new EmbeddingModel(folder, tokenizer, session, maxLength, metrics ?? EmbeddingMetrics.Default);
         }
         catch
         {
@@ -93,6 +95,7 @@ public sealed class EmbeddingModel : IDisposable
         }
         using var tensors = new BatchTensors(_signature, batch, Tokenizer.PadId);
         _session.Run(_runOptions, _inputNames, tensors.Inputs, _outputNames, tensors.Outputs);
+        RecordRun(batch, tensors.SequenceLength);
         var output = tensors.Output.Span;
         if (_pooler is null)
         {
@@ -115,10 +118,19 @@ public sealed class EmbeddingModel : IDisposable
         }
     }
 
+    private void RecordRun(ReadOnlySpan<EncodedText> batch, int sequenceLength)
+    {
+        var tokens = 0;
+        foreach (var text in batch)
+        {
+            tokens += text.Length;
+        }
+        _metrics.RunCompleted(ModelId, batch.Length, tokens, sequenceLength);
+    }
+
     private static string Identify(ModelFolder folder)
     {
-        using var stream = File.OpenRead(folder.OnnxFile);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var hash = WeightsHash.Compute(folder.OnnxFile);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder.Path)));
         return $"{name}@sha256:{hash[..16]}";
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ public static class EmbeddingServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="EmbeddingOptions"/> from the <c>Embedding</c> section of <paramref name="configuration"/> (validated at start-up) and registers
-    /// one <see cref="OnnxEmbeddingGenerator"/>, also as <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>.
+    /// its <see cref="EmbeddingMetrics"/> (from the host's <see cref="IMeterFactory"/> when there is one) and one <see cref="OnnxEmbeddingGenerator"/>, also as <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>.
     /// The model loads on first use; the container disposes it.
     /// </summary>
     public static IServiceCollection AddEmbedding(this IServiceCollection services, IConfiguration configuration)
@@ -19,7 +20,9 @@ public static class EmbeddingServiceCollectionExtensions
             .Bind(configuration.GetSection("Embedding"))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(sp => OnnxEmbeddingGenerator.Load(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value));
+        services.AddSingleton(sp => new EmbeddingMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => OnnxEmbeddingGenerator.Load(
+            sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value, sp.GetRequiredService<EmbeddingMetrics>()));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<OnnxEmbeddingGenerator>());
         return services;
     }

@@ -38,9 +38,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         _metadata = new EmbeddingGeneratorMetadata("onnxruntime", new Uri(Path.GetFullPath(model.Folder.OnnxFile)), model.ModelId, model.Dimension);
     }
 
-    public static OnnxEmbeddingGenerator Load(EmbeddingOptions options)
+    /// <param name="metrics">Where runs are counted; by default a process-wide "Rag.Embedding" meter.</param>
+    public static OnnxEmbeddingGenerator Load(EmbeddingOptions options, EmbeddingMetrics? metrics = null)
     {
-        var model = EmbeddingModel.Load(options);
+        var model = EmbeddingModel.Load(options, metrics);
         try
         {
             return new OnnxEmbeddingGenerator(model, options);
