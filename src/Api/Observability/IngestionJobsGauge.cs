@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Npgsql;
+using Rag.Retrieval.Ingestion;
 
 namespace Rag.Api.Observability;
 
@@ -12,14 +13,14 @@ internal sealed class IngestionJobsGauge : BackgroundService
     private static readonly string[] States = ["pending", "processing", "completed", "failed"];
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    private readonly NpgsqlDataSource dataSource;
+    private readonly IngestionJobs jobs;
     private readonly ILogger<IngestionJobsGauge> logger;
-    private volatile Dictionary<string, long> counts = [];
+    private volatile IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>();
 
-    public IngestionJobsGauge(NpgsqlDataSource dataSource, IMeterFactory meterFactory, ILogger<IngestionJobsGauge> logger)
+    public IngestionJobsGauge(IngestionJobs jobs, IMeterFactory meterFactory, ILogger<IngestionJobsGauge> logger)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        this.dataSource = dataSource;
+        this.jobs = jobs;
         this.logger = logger;
         meterFactory.Create(ApiMetrics.MeterName).CreateObservableGauge("rag.ingestion.jobs", Observe, "{job}", "Ingestion jobs by state.");
     }
@@ -31,7 +32,7 @@ internal sealed class IngestionJobsGauge : BackgroundService
         {
             try
             {
-                counts = await ReadAsync(stoppingToken);
+                counts = await jobs.CountByStatusAsync(stoppingToken);
             }
             catch (NpgsqlException ex)
             {
@@ -45,17 +46,5 @@ internal sealed class IngestionJobsGauge : BackgroundService
     {
         var current = counts;
         return States.Select(state => new Measurement<long>(current.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", state)));
-    }
-
-    private async Task<Dictionary<string, long>> ReadAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT status, count(*) FROM ingestion_jobs GROUP BY status");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var result = new Dictionary<string, long>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result[reader.GetString(0)] = reader.GetInt64(1);
-        }
-        return result;
     }
 }

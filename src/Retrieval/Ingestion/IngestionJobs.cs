@@ -122,6 +122,19 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
             p.AddWithValue("error", error);
         }, cancellationToken);
 
+    /// <summary>How many jobs are in each state, across every instance sharing the queue.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT status, count(*) FROM ingestion_jobs GROUP BY status");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<string, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
     private async Task<bool> UpdateOwnedAsync(ClaimedJob job, string assignments, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

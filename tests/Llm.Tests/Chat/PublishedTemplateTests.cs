@@ -9,18 +9,21 @@ namespace Rag.Llm.Tests.Chat;
 /// </summary>
 public sealed class PublishedTemplateTests
 {
+    // Qwen2.5 and SmolLM2 are both ChatML: for the shared conversation they must render exactly this.
+    private static string ChatMl(bool addGenerationPrompt) =>
+        "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+        + "<|im_start|>user\nHello!<|im_end|>\n"
+        + "<|im_start|>assistant\nHi there! <|im_end|>\n"
+        + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
+        + (addGenerationPrompt ? "<|im_start|>assistant\n" : "");
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Qwen25_renders_chatml_with_the_system_turn_first(bool addGenerationPrompt)
     {
         var template = Load(PublishedTemplates.Qwen25, "", "<|im_end|>");
-        var expected = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
-            + "<|im_start|>user\nHello!<|im_end|>\n"
-            + "<|im_start|>assistant\nHi there! <|im_end|>\n"
-            + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
-            + (addGenerationPrompt ? "<|im_start|>assistant\n" : "");
-        Assert.Equal(expected, template.Render(Conversation, addGenerationPrompt));
+        Assert.Equal(ChatMl(addGenerationPrompt), template.Render(Conversation, addGenerationPrompt));
     }
 
     [Fact]
@@ -158,12 +161,7 @@ public sealed class PublishedTemplateTests
     public void SmolLM2_keeps_a_given_system_message(bool addGenerationPrompt)
     {
         var template = Load(PublishedTemplates.SmolLM2, "<|im_start|>", "<|im_end|>");
-        var expected = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
-            + "<|im_start|>user\nHello!<|im_end|>\n"
-            + "<|im_start|>assistant\nHi there! <|im_end|>\n"
-            + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
-            + (addGenerationPrompt ? "<|im_start|>assistant\n" : "");
-        Assert.Equal(expected, template.Render(Conversation, addGenerationPrompt));
+        Assert.Equal(ChatMl(addGenerationPrompt), template.Render(Conversation, addGenerationPrompt));
     }
 
     [Fact]
