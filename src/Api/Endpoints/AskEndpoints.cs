@@ -47,7 +47,7 @@ public static class AskEndpoints
         // Read up to the first answer text before replying: retrieval and the start of generation (a full queue
         // included) then fail with a status code; the client's time to first token is the same either way.
         var updates = await PrimedSequence.StartAsync(
-            recorder.Observe(services.Answerer.AskStreamingAsync(search, cancellationToken), AnswerMapping.Inspect, cancellationToken),
+            recorder.Observe(services.Answerer.AskStreamingAsync(search, cancellationToken: cancellationToken), AnswerMapping.Inspect, cancellationToken),
             update => update is not AnswerSourcesUpdate, cancellationToken);
         if (request.Stream)
         {

@@ -56,7 +56,7 @@ public static class OpenAiEndpoints
             {
                 return (ProblemHttpResult)problem;
             }
-            var answer = services.Answerer.AskStreamingAsync(GroundedChat.Search(request, question!), cancellationToken);
+            var answer = services.Answerer.AskStreamingAsync(GroundedChat.Search(request, question!), options, cancellationToken);
             generation = GroundedChat.AsChatAsync(answer, sources, cancellationToken);
         }
         var recorder = new GenerationRecorder(services.Metrics, "chat");

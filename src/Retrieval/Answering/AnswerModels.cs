@@ -36,7 +36,11 @@ public sealed record Answer(
     IReadOnlyList<AnswerSource> Sources,
     UsageDetails? Usage,
     AnswerTimings Timings,
-    bool Abstained);
+    bool Abstained)
+{
+    /// <summary>Why the LLM stopped (<see cref="ChatFinishReason.Length"/> when the answer was cut short); null when it was not asked.</summary>
+    public ChatFinishReason? FinishReason { get; init; }
+}
 
 /// <summary>What <see cref="Answerer.AskStreamingAsync"/> yields: sources first, then text deltas, then the completed answer.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]

@@ -22,9 +22,10 @@ public sealed class Answerer(
 {
     public const string NothingFound = "I could not find anything relevant to this question in the documents.";
 
-    public async Task<Answer> AskAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    /// <inheritdoc cref="AskStreamingAsync"/>
+    public async Task<Answer> AskAsync(SearchRequest request, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
     {
-        await foreach (var update in AskStreamingAsync(request, cancellationToken))
+        await foreach (var update in AskStreamingAsync(request, chatOptions, cancellationToken))
         {
             if (update is AnswerCompletedUpdate completed)
             {
@@ -34,13 +35,24 @@ public sealed class Answerer(
         throw new InvalidOperationException("The answer stream ended without a final record.");
     }
 
-    public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(SearchRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="chatOptions">
+    /// Sampling for the answer (temperature, top-p, seed, stop sequences, maximum tokens); unset fields keep the grounded
+    /// defaults: greedy decoding and <see cref="RetrievalOptions.AnswerMaxTokens"/>.
+    /// </param>
+    public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(
+        SearchRequest request, ChatOptions? chatOptions = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var retrieved = await search.SearchAsync(request, cancellationToken);
         var settings = options.Value;
-        var (messages, sources) = AnswerPrompt.Build(request.Query, retrieved.Hits, chatTokenizer, settings.ChatContextTokens, settings.AnswerMaxTokens);
+        var generation = chatOptions?.Clone() ?? new ChatOptions();
+        generation.Temperature ??= 0;
+        generation.MaxOutputTokens ??= settings.AnswerMaxTokens;
+        // A long answer may be asked for, but never at the cost of every source: the prompt keeps at most half the
+        // window for it, and the engine ends an answer that reaches the window's end with finish reason "length".
+        var answerRoom = Math.Min(generation.MaxOutputTokens.Value, settings.ChatContextTokens / 2);
+        var (messages, sources) = AnswerPrompt.Build(request.Query, retrieved.Hits, chatTokenizer, settings.ChatContextTokens, answerRoom);
         yield return new AnswerSourcesUpdate(sources);
 
         if (!sources.Any(s => s.Number is not null))
@@ -53,11 +65,12 @@ public sealed class Answerer(
 
         var text = new StringBuilder();
         UsageDetails? usage = null;
+        ChatFinishReason? finishReason = null;
         var chatStarted = Stopwatch.GetTimestamp();
         long firstToken = 0;
-        var chatOptions = new ChatOptions { MaxOutputTokens = settings.AnswerMaxTokens, Temperature = 0 };
-        await foreach (var update in chatClient.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+        await foreach (var update in chatClient.GetStreamingResponseAsync(messages, generation, cancellationToken))
         {
+            finishReason = update.FinishReason ?? finishReason;
             foreach (var content in update.Contents)
             {
                 if (content is UsageContent usageContent)
@@ -88,7 +101,7 @@ public sealed class Answerer(
             firstToken == 0 ? null : Stopwatch.GetElapsedTime(chatStarted, firstToken).TotalMilliseconds,
             outputTokens > 1 && decodeSeconds > 0 ? (outputTokens - 1) / decodeSeconds : null,
             Stopwatch.GetElapsedTime(started, finished).TotalMilliseconds);
-        var answer = new Answer(answerText, Cite(answerText, sources), sources, usage, answerTimings, Abstained: false);
+        var answer = new Answer(answerText, Cite(answerText, sources), sources, usage, answerTimings, Abstained: false) { FinishReason = finishReason };
         yield return new AnswerCompletedUpdate(answer);
     }
 

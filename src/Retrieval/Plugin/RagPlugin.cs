@@ -54,7 +54,7 @@ public sealed class RagPlugin(ChunkSearch search, Answerer answerer, IngestionPi
         [Description("The document collection to use; leave empty for the default collection.")] string? collection = null,
         CancellationToken cancellationToken = default)
     {
-        var answer = await answerer.AskAsync(new SearchRequest(question) { Collection = NullIfEmpty(collection) }, cancellationToken);
+        var answer = await answerer.AskAsync(new SearchRequest(question) { Collection = NullIfEmpty(collection) }, cancellationToken: cancellationToken);
         var text = new StringBuilder(answer.Text.Trim());
         if (answer.Citations.Count > 0)
         {
@@ -81,7 +81,7 @@ public sealed class RagPlugin(ChunkSearch search, Answerer answerer, IngestionPi
     {
         var fileName = Path.HasExtension(name) ? name : name + ".txt";
         var result = await pipeline.IngestAsync(
-            new IngestRequest(fileName, Encoding.UTF8.GetBytes(text)) { Collection = NullIfEmpty(collection) }, cancellationToken);
+            new IngestRequest(fileName, Encoding.UTF8.GetBytes(text)) { Collection = NullIfEmpty(collection) }, cancellationToken: cancellationToken);
         return result.Outcome == Storage.StoreOutcome.Duplicate
             ? $"This text was already stored as document {result.Document.Id} ('{result.Document.Name}')."
             : $"Stored document {result.Document.Id} ('{result.Document.Name}') as {result.Document.ChunkCount} chunk(s).";

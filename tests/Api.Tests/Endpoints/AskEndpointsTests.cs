@@ -34,7 +34,8 @@ public sealed class AskEndpointsTests(SeededApiServer server) : IClassFixture<Se
     [Fact]
     public async Task Streaming_sends_sources_then_deltas_then_done_and_the_same_text_as_without_streaming()
     {
-        var expected = (await AskAsync()).GetProperty("answer").GetString();
+        var whole = await AskAsync();
+        var expected = whole.GetProperty("answer").GetString();
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/collections/{Collection}/ask")
         {
@@ -59,6 +60,7 @@ public sealed class AskEndpointsTests(SeededApiServer server) : IClassFixture<Se
         var done = events[^1].Json;
         // A delta is one token's text at most (bytes of a split character wait for the next token).
         Assert.InRange(deltas.Count, 1, done.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(whole.GetProperty("finish_reason").GetString(), done.GetProperty("finish_reason").GetString());
     }
 
     [Fact]

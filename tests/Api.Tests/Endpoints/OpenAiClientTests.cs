@@ -124,6 +124,45 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
         Assert.Equal("cats.txt", body.GetProperty("sources")[0].GetProperty("document_name").GetString());
     }
 
+    [Fact]
+    public async Task Chat_with_a_collection_stops_at_the_requested_max_tokens()
+    {
+        await Corpus.SeedAsync(server.Client, "openai-grounded-length");
+
+        var unbounded = await GroundedChatAsync("openai-grounded-length", new() { ["temperature"] = 0 });
+        var bounded = await GroundedChatAsync("openai-grounded-length", new() { ["temperature"] = 0, ["max_tokens"] = 3 });
+
+        Assert.True(unbounded.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 3);
+        Assert.Equal(3, bounded.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("length", bounded.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        // Greedy either way: the bounded answer is where the unbounded one starts.
+        Assert.StartsWith(Content(bounded), Content(unbounded), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chat_with_a_collection_and_an_unreachable_min_score_abstains()
+    {
+        await Corpus.SeedAsync(server.Client, "openai-grounded-threshold");
+
+        var body = await GroundedChatAsync("openai-grounded-threshold", new() { ["min_score"] = 1.0 });
+
+        Assert.Equal(Rag.Retrieval.Answering.Answerer.NothingFound, Content(body));
+        Assert.Equal(0, body.GetProperty("sources").GetArrayLength());
+    }
+
+    private async Task<JsonElement> GroundedChatAsync(string collection, Dictionary<string, object> fields)
+    {
+        fields["messages"] = new[] { new { role = "user", content = "Where does the cat like to sit?" } };
+        fields["collection"] = collection;
+        using var response = await server.Client.PostAsJsonAsync("/v1/chat/completions", fields);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private static string Content(JsonElement completion) =>
+        completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+
     private async Task<string> ModelIdAsync(string kind)
     {
         var models = await server.Client.GetFromJsonAsync<JsonElement>("/v1/models");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Rag.Retrieval.Answering;
 using Rag.Retrieval.Search;
 using Rag.Retrieval.Tests.Support;
@@ -103,6 +104,52 @@ public sealed class AnswererTests(ForgedEncoder encoder) : DatabaseTest(encoder.
         Assert.Equal(numberedCounts.Order(), numberedCounts);
         Assert.Contains(numberedCounts, n => n is 1 or 2);
         Assert.Equal(3, numberedCounts[^1]);
+    }
+
+    [Fact]
+    public async Task Unset_chat_options_keep_greedy_decoding_and_the_configured_answer_length()
+    {
+        var chat = new ScriptedChatClient("Lava [1].");
+        var harness = await SeededAsync(chat);
+
+        await harness.Answerer.AskAsync(new SearchRequest("volcano magma lava") { TopK = 3, MinRelevance = -1 });
+        var defaults = chat.LastOptions!;
+        var requested = new ChatOptions { Temperature = 0.8f, TopP = 0.9f, Seed = 7, StopSequences = ["\n\n"] };
+        await harness.Answerer.AskAsync(new SearchRequest("volcano magma lava") { TopK = 3, MinRelevance = -1 }, requested);
+
+        Assert.Equal(0f, defaults.Temperature);
+        Assert.Equal(new RetrievalOptions().AnswerMaxTokens, defaults.MaxOutputTokens);
+        var sent = chat.LastOptions!;
+        Assert.Equal(0.8f, sent.Temperature);
+        Assert.Equal(0.9f, sent.TopP);
+        Assert.Equal(7, sent.Seed);
+        Assert.Equal(["\n\n"], sent.StopSequences!);
+        Assert.Equal(new RetrievalOptions().AnswerMaxTokens, sent.MaxOutputTokens);
+        Assert.Null(requested.MaxOutputTokens);
+    }
+
+    [Fact]
+    public async Task A_requested_answer_length_is_kept_free_in_the_window_up_to_half_of_it()
+    {
+        const int Context = 600;
+        var settings = new RetrievalOptions { ChunkMaxTokens = encoder.ChunkMaxTokens, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, ChatContextTokens = Context, AnswerMaxTokens = 40 };
+        var chat = new ScriptedChatClient("Answer [1].");
+        var harness = await SeededAsync(chat, settings);
+        var question = new SearchRequest("volcano glaciers deserts") { TopK = 3, MinRelevance = -1 };
+
+        var promptTokens = new List<int>();
+        foreach (var maxTokens in new[] { 16, 300, 5000 })
+        {
+            var answer = await harness.Answerer.AskAsync(question, new ChatOptions { MaxOutputTokens = maxTokens });
+            Assert.Equal(maxTokens, chat.LastOptions!.MaxOutputTokens);
+            Assert.False(answer.Abstained);
+            var used = chat.LastMessages.Sum(m => harness.ChatTokenizer.CountTokens(m.Text));
+            Assert.True(used <= Context - Math.Min(maxTokens, Context / 2), $"{used} prompt tokens with {maxTokens} kept for the answer");
+            promptTokens.Add(used);
+        }
+
+        // Less room for the answer leaves more for sources: the prompt shrinks as the requested length grows.
+        Assert.True(promptTokens[0] > promptTokens[2], string.Join(", ", promptTokens));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public sealed class ScriptedChatClient(string answer) : IChatClient
 
     public IReadOnlyList<ChatMessage> LastMessages { get; private set; } = [];
 
+    public ChatOptions? LastOptions { get; private set; }
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
@@ -23,6 +25,7 @@ public sealed class ScriptedChatClient(string answer) : IChatClient
     {
         Calls++;
         LastMessages = messages.ToList();
+        LastOptions = options;
         var words = answer.Split(' ');
         for (var i = 0; i < words.Length; i++)
         {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using Rag.Retrieval.Search;
 
 namespace Rag.Api.Contracts.OpenAi;
 
@@ -20,8 +21,15 @@ public sealed record ChatCompletionRequest : GenerationRequest
     [Range(1, 100)]
     public int? TopK { get; init; }
 
+    /// <summary>Extension: minimum cosine similarity of a passage when <see cref="Collection"/> is set.</summary>
+    [Range(-1.0, 1.0)]
+    public double? MinScore { get; init; }
+
     /// <summary>Extension: tag filter for retrieval when <see cref="Collection"/> is set.</summary>
     public JsonElement? Filter { get; init; }
+
+    /// <summary>Extension: vector or hybrid retrieval when <see cref="Collection"/> is set.</summary>
+    public SearchMode Mode { get; init; } = SearchMode.Vector;
 }
 
 public sealed record ChatMessageDto

@@ -15,13 +15,15 @@ public sealed record AskRequestDto : RetrievalRequest
 /// <summary>A passage offered to the model as [<see cref="N"/>].</summary>
 public sealed record SourceDto(int N, long ChunkId, Guid DocumentId, string DocumentName, int? Page, IReadOnlyList<string> SectionPath, string Text, double Score);
 
+/// <param name="FinishReason"><c>stop</c>, or <c>length</c> when the answer reached its token limit and was cut short.</param>
 public sealed record AskResponse(
     string Answer,
     IReadOnlyList<Citation> Citations,
     IReadOnlyList<SourceDto> Sources,
     AskUsageDto Usage,
     AskTimingsDto Timings,
-    bool Abstained);
+    bool Abstained,
+    string FinishReason);
 
 public sealed record AskUsageDto(int PromptTokens, int CompletionTokens, int TotalTokens);
 
@@ -32,4 +34,4 @@ public sealed record SourcesEvent(IReadOnlyList<SourceDto> Sources);
 
 public sealed record DeltaEvent(string Text);
 
-public sealed record DoneEvent(IReadOnlyList<Citation> Citations, AskUsageDto Usage, AskTimingsDto Timings, bool Abstained);
+public sealed record DoneEvent(IReadOnlyList<Citation> Citations, AskUsageDto Usage, AskTimingsDto Timings, bool Abstained, string FinishReason);

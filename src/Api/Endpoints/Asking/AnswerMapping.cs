@@ -27,10 +27,10 @@ internal static class AnswerMapping
             recorder.Elapsed.TotalMilliseconds);
 
     public static AskResponse ToResponse(Answer answer, GenerationRecorder recorder) =>
-        new(answer.Text, answer.Citations, ToDto(answer.Sources), Usage(answer, recorder), Timings(answer, recorder), answer.Abstained);
+        new(answer.Text, answer.Citations, ToDto(answer.Sources), Usage(answer, recorder), Timings(answer, recorder), answer.Abstained, OpenAiEndpoints.FinishReason(answer.FinishReason));
 
     public static DoneEvent ToDone(Answer answer, GenerationRecorder recorder) =>
-        new(answer.Citations, Usage(answer, recorder), Timings(answer, recorder), answer.Abstained);
+        new(answer.Citations, Usage(answer, recorder), Timings(answer, recorder), answer.Abstained, OpenAiEndpoints.FinishReason(answer.FinishReason));
 
     /// <summary>Lets a <see cref="GenerationRecorder"/> see the answer's text and usage.</summary>
     public static void Inspect(GenerationRecorder recorder, AnswerUpdate update)

@@ -12,7 +12,8 @@ namespace Rag.Api.Endpoints.OpenAi;
 
 /// <summary>
 /// <c>/v1/chat/completions</c> with the <c>collection</c> extension: the last user message is answered from the
-/// collection's passages by the <see cref="Answerer"/> (its grounded prompt, greedy decoding), shaped as chat output.
+/// collection's passages by the <see cref="Answerer"/> (its grounded prompt; the request's sampling fields, greedy when
+/// unset), shaped as chat output.
 /// </summary>
 internal static class GroundedChat
 {
@@ -43,6 +44,8 @@ internal static class GroundedChat
     {
         Collection = request.Collection,
         TopK = request.TopK,
+        MinRelevance = request.MinScore,
+        Mode = request.Mode,
         Filter = SearchEndpoints.ReadFilter(request.Filter),
     };
 
@@ -60,11 +63,11 @@ internal static class GroundedChat
                 case AnswerDeltaUpdate delta:
                     yield return new ChatResponseUpdate(ChatRole.Assistant, delta.Text);
                     break;
-                case AnswerCompletedUpdate { Answer.Usage: { } usage }:
-                    yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(usage)]) { FinishReason = ChatFinishReason.Stop };
-                    break;
-                case AnswerCompletedUpdate:
-                    yield return new ChatResponseUpdate { Role = ChatRole.Assistant, FinishReason = ChatFinishReason.Stop };
+                case AnswerCompletedUpdate { Answer: var answer }:
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, answer.Usage is { } usage ? [new UsageContent(usage)] : [])
+                    {
+                        FinishReason = answer.FinishReason ?? ChatFinishReason.Stop,
+                    };
                     break;
             }
         }

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using Rag.Api.Tests.Infrastructure;
+using Rag.TestSupport;
+
+namespace Rag.Api.Tests.Operations;
+
+/// <summary>
+/// A whole-request limit of one second, one generation slot and no queue, and the demo decoder: its 4096-token window
+/// lets a generation run for seconds (about 6 s for the request below on a 2-core machine), well past the limit.
+/// </summary>
+public sealed class OneSecondTimeoutServer : ApiServer
+{
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        settings["Api:RequestTimeoutSeconds"] = "1";
+        settings["Llm:ModelPath"] = ForgedModels.Decoder(preset: "demo");
+        settings["Llm:MaxConcurrentRequests"] = "1";
+        settings["Llm:MaxQueuedRequests"] = "0";
+    }
+}
+
+public sealed class RequestTimeoutTests(OneSecondTimeoutServer server) : IClassFixture<OneSecondTimeoutServer>
+{
+    [Fact]
+    public async Task A_generation_running_past_the_time_limit_is_504_and_frees_its_slot()
+    {
+        using var tooLong = await server.Client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = "Tell me everything about the library." } },
+            max_tokens = 4000,
+        });
+        var problem = await ProblemAssert.IsProblemAsync(tooLong, HttpStatusCode.GatewayTimeout);
+        Assert.Contains("Api:RequestTimeoutSeconds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The only slot went back with the cancelled generation: a short request is served, not turned away with 429.
+        using var next = await server.Client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = "Hello" } },
+            max_tokens = 2,
+        });
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+}
