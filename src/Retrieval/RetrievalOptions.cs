@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Rag.Retrieval;
 
 /// <summary>Bound from the <c>Retrieval</c> configuration section, beside <c>Llm</c> and <c>Embedding</c>.</summary>
-public sealed class RetrievalOptions
+public sealed class RetrievalOptions : IValidatableObject
 {
     public const string SectionName = "Retrieval";
 
@@ -60,4 +60,26 @@ public sealed class RetrievalOptions
     /// <summary>A job failing this many times is marked failed for good.</summary>
     [Range(1, 100)]
     public int IngestionMaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// The wait before retrying a job after its first transient failure; doubled after each further
+    /// failure up to <see cref="IngestionRetryMaxDelay"/> (see <see cref="Ingestion.RetryBackoff"/>). Zero retries at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan IngestionRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between two attempts of a job, however many times it failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan IngestionRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    // Runs within ValidateDataAnnotations once the ranges above hold, so the message names both settings.
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (IngestionRetryDelay > IngestionRetryMaxDelay)
+        {
+            yield return new ValidationResult(
+                $"Retrieval:IngestionRetryDelay ({IngestionRetryDelay}) must not exceed IngestionRetryMaxDelay ({IngestionRetryMaxDelay}).",
+                [nameof(IngestionRetryDelay), nameof(IngestionRetryMaxDelay)]);
+        }
+    }
 }

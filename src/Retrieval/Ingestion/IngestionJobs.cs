@@ -39,7 +39,7 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT id, collection, file_name, status, attempts, error, document_id, timings::text, created_at, updated_at
+            SELECT id, collection, file_name, status, attempts, error, document_id, timings::text, created_at, updated_at, next_attempt_at
             FROM ingestion_jobs WHERE id = @id
             """);
         command.Parameters.AddWithValue("id", id);
@@ -58,12 +58,15 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
             reader.IsDBNull(6) ? null : reader.GetGuid(6),
             reader.IsDBNull(7) ? null : ReadTimings(reader.GetString(7)),
             reader.GetFieldValue<DateTimeOffset>(8),
-            reader.GetFieldValue<DateTimeOffset>(9));
+            reader.GetFieldValue<DateTimeOffset>(9))
+        {
+            NextAttemptAt = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        };
     }
 
     /// <summary>
-    /// Claims the oldest pending job, or one whose lease expired, for <paramref name="lease"/>.
-    /// Expired jobs that already used <paramref name="maxAttempts"/> are marked failed instead.
+    /// Claims the oldest pending job whose retry delay (if any) has passed, or one whose lease expired,
+    /// for <paramref name="lease"/>. Expired jobs that already used <paramref name="maxAttempts"/> are marked failed instead.
     /// </summary>
     public async Task<ClaimedJob?> ClaimAsync(string worker, TimeSpan lease, int maxAttempts, CancellationToken cancellationToken = default)
     {
@@ -76,9 +79,10 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
 
             UPDATE ingestion_jobs j
             SET status = 'processing', attempts = j.attempts + 1, claimed_by = @worker,
-                lease_until = now() + @lease, updated_at = now()
+                lease_until = now() + @lease, next_attempt_at = NULL, updated_at = now()
             FROM (SELECT id FROM ingestion_jobs
-                  WHERE status = 'pending' OR (status = 'processing' AND lease_until < now())
+                  WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
+                     OR (status = 'processing' AND lease_until < now())
                   ORDER BY created_at
                   LIMIT 1
                   FOR UPDATE SKIP LOCKED) next
@@ -114,13 +118,28 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
             p.AddWithValue("timings", WriteTimings(timings));
         }, cancellationToken);
 
-    /// <summary>Records the error; the job goes back to pending when <paramref name="retry"/>, else it fails for good.</summary>
-    public Task<bool> FailAsync(ClaimedJob job, string error, bool retry, CancellationToken cancellationToken = default) =>
-        UpdateOwnedAsync(job, "status = @status, lease_until = NULL, error = @error", p =>
+    /// <summary>
+    /// Records the error. With <paramref name="retryAfter"/> the job goes back to pending and is not
+    /// claimed again before that much time has passed (zero: claimable at once); without, it fails for good.
+    /// </summary>
+    public Task<bool> FailAsync(ClaimedJob job, string error, TimeSpan? retryAfter, CancellationToken cancellationToken = default)
+    {
+        if (retryAfter < TimeSpan.Zero)
         {
-            p.AddWithValue("status", retry ? "pending" : "failed");
-            p.AddWithValue("error", error);
-        }, cancellationToken);
+            throw new ArgumentOutOfRangeException(nameof(retryAfter), retryAfter, "A retry cannot be scheduled in the past.");
+        }
+        // The database clock, like the lease's, so every instance sharing the queue agrees on when the job is due.
+        return UpdateOwnedAsync(job,
+            """
+            status = @status, lease_until = NULL, error = @error,
+            next_attempt_at = CASE WHEN @retry_after > interval '0' THEN now() + @retry_after END
+            """, p =>
+            {
+                p.AddWithValue("status", retryAfter is null ? "failed" : "pending");
+                p.AddWithValue("error", error);
+                p.Add(new NpgsqlParameter<TimeSpan?>("retry_after", NpgsqlDbType.Interval) { TypedValue = retryAfter });
+            }, cancellationToken);
+    }
 
     /// <summary>How many jobs are in each state, across every instance sharing the queue.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken = default)

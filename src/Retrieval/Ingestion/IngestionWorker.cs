@@ -36,8 +36,9 @@ public sealed class IngestionWorker(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: hand the job back now rather than making it wait for the lease to expire.
-            await jobs.FailAsync(job, "The worker processing it stopped.", retry: true, CancellationToken.None);
+            // Shutting down: hand the job back now rather than making it wait for the lease to expire,
+            // and claimable at once: it did not fail, so there is nothing to back off from.
+            await jobs.FailAsync(job, "The worker processing it stopped.", retryAfter: TimeSpan.Zero, CancellationToken.None);
             throw;
         }
         catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
@@ -48,8 +49,18 @@ public sealed class IngestionWorker(
         {
             // A document we cannot read, or a model the collection refuses, fails the same way every time.
             var permanent = ex is DocumentExtractionException or EmbeddingModelMismatchException || job.Attempt >= settings.IngestionMaxAttempts;
-            await jobs.FailAsync(job, ex.Message, retry: !permanent, CancellationToken.None);
-            logger.LogWarning(ex, "Ingestion job {Job} attempt {Attempt} failed", job.Id, job.Attempt);
+            if (permanent)
+            {
+                await jobs.FailAsync(job, ex.Message, retryAfter: null, CancellationToken.None);
+                logger.LogWarning(ex, "Ingestion job {Job} attempt {Attempt} failed for good", job.Id, job.Attempt);
+            }
+            else
+            {
+                // Backing off gives an overloaded embedder or a database fail-over time to recover.
+                var retryAfter = RetryBackoff.From(settings).DelayAfter(job.Attempt);
+                await jobs.FailAsync(job, ex.Message, retryAfter, CancellationToken.None);
+                logger.LogWarning(ex, "Ingestion job {Job} attempt {Attempt} failed; retrying in {RetryAfter}", job.Id, job.Attempt, retryAfter);
+            }
         }
         finally
         {

@@ -9,6 +9,22 @@ public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(e
 {
     private static IngestRequest Text(string name, string text) => new(name, Encoding.UTF8.GetBytes(text));
 
+    /// <summary>Far longer than any test runs, so a job waiting for its retry is still waiting at the end.</summary>
+    private static readonly TimeSpan LongRetryDelay = TimeSpan.FromMinutes(10);
+
+    private RetrievalHarness WithRetryDelay(TimeSpan delay, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? generator = null)
+    {
+        var settings = RetrievalHarness.DefaultSettings(encoder);
+        settings.IngestionRetryDelay = delay;
+        settings.IngestionRetryMaxDelay = TimeSpan.FromHours(1);
+        return new RetrievalHarness(Database, encoder, generator, settings: settings);
+    }
+
+    /// <summary>Moves a waiting job's next attempt into the past, as if its delay had gone by.</summary>
+    private async Task MakeDueAsync(Guid id) =>
+        Assert.Equal(1, await Database.ScalarAsync(
+            $"UPDATE ingestion_jobs SET next_attempt_at = now() - interval '1 second' WHERE id = '{id}' AND next_attempt_at > now() RETURNING 1"));
+
     [Fact]
     public async Task A_queued_job_completes_with_its_document_and_step_timings()
     {
@@ -79,14 +95,16 @@ public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(e
     public async Task A_worker_stopped_mid_job_hands_it_back_at_once()
     {
         using var stopping = new CancellationTokenSource();
-        var slow = new RetrievalHarness(Database, encoder, new BlockingEmbeddingGenerator(encoder.Generator, stopping));
+        // With a long retry delay configured: stopping is not a failure, so the job must not wait for it.
+        var slow = WithRetryDelay(LongRetryDelay, new BlockingEmbeddingGenerator(encoder.Generator, stopping));
         var id = await slow.Jobs.EnqueueAsync(Text("slow.txt", "Embedding this takes until shutdown."), "default");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.NewWorker().ProcessNextAsync(stopping.Token));
 
         var job = (await slow.Jobs.GetAsync(id))!;
         Assert.Equal(IngestionJobStatus.Pending, job.Status);
-        Assert.Equal(id, await new RetrievalHarness(Database, encoder).NewWorker().ProcessNextAsync());
+        Assert.Null(job.NextAttemptAt);
+        Assert.Equal(id, await WithRetryDelay(LongRetryDelay).NewWorker().ProcessNextAsync());
     }
 
     /// <summary>Signals shutdown from inside the embedding call, then waits to be cancelled; the real model describes itself.</summary>
@@ -131,5 +149,57 @@ public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(e
         var job = (await failing.Jobs.GetAsync(id))!;
         Assert.Equal(IngestionJobStatus.Completed, job.Status);
         Assert.Equal(2, job.Attempts);
+    }
+
+    [Fact]
+    public async Task A_failed_job_is_not_claimed_again_before_its_retry_delay()
+    {
+        var failing = WithRetryDelay(LongRetryDelay, new FailingEmbeddingGenerator(encoder.Generator, succeedingCalls: 0));
+        var id = await failing.Jobs.EnqueueAsync(Text("later.txt", "Retry me, but not right away."), "default");
+        var before = DateTimeOffset.UtcNow;
+
+        Assert.Equal(id, await failing.NewWorker().ProcessNextAsync());
+
+        var waiting = (await failing.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Pending, waiting.Status);
+        Assert.Contains("injected", waiting.Error, StringComparison.Ordinal);
+        // Scheduled by the same statement that recorded the failure, on the database clock.
+        Assert.Equal(waiting.UpdatedAt + LongRetryDelay, waiting.NextAttemptAt);
+        Assert.InRange(waiting.NextAttemptAt!.Value, before + LongRetryDelay - TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow + LongRetryDelay + TimeSpan.FromMinutes(1));
+
+        var healthy = WithRetryDelay(LongRetryDelay);
+        Assert.Null(await healthy.NewWorker().ProcessNextAsync());
+        Assert.Equal(1, (await healthy.Jobs.GetAsync(id))!.Attempts);
+
+        await MakeDueAsync(id);
+        Assert.Equal(id, await healthy.NewWorker().ProcessNextAsync());
+
+        var job = (await healthy.Jobs.GetAsync(id))!;
+        Assert.Equal(IngestionJobStatus.Completed, job.Status);
+        Assert.Equal(2, job.Attempts);
+        Assert.Null(job.NextAttemptAt);
+    }
+
+    [Fact]
+    public async Task Each_further_failure_doubles_the_wait_until_the_job_fails_for_good()
+    {
+        var failing = WithRetryDelay(TimeSpan.FromMinutes(3), new FailingEmbeddingGenerator(encoder.Generator, succeedingCalls: 0));
+        Assert.Equal(3, failing.Settings.IngestionMaxAttempts);
+        var id = await failing.Jobs.EnqueueAsync(Text("flaky.txt", "The embedder keeps failing on this one."), "default");
+
+        await failing.NewWorker().ProcessNextAsync();
+        var first = (await failing.Jobs.GetAsync(id))!;
+        await MakeDueAsync(id);
+        await failing.NewWorker().ProcessNextAsync();
+        var second = (await failing.Jobs.GetAsync(id))!;
+        await MakeDueAsync(id);
+        await failing.NewWorker().ProcessNextAsync();
+        var last = (await failing.Jobs.GetAsync(id))!;
+
+        Assert.Equal(TimeSpan.FromMinutes(3), first.NextAttemptAt - first.UpdatedAt);
+        Assert.Equal(TimeSpan.FromMinutes(6), second.NextAttemptAt - second.UpdatedAt);
+        Assert.Equal((IngestionJobStatus.Failed, 3), (last.Status, last.Attempts));
+        Assert.Null(last.NextAttemptAt);
+        Assert.Null(await failing.NewWorker().ProcessNextAsync());
     }
 }

@@ -34,9 +34,12 @@ public sealed class RetrievalHarness
         Answerer = new Answerer(Search, chat ?? new ScriptedChatClient("unused"), ChatTokenizer, options);
     }
 
-    /// <summary>Small chunks and batches so a few paragraphs already take several chunks and embedding calls.</summary>
+    /// <summary>
+    /// Small chunks and batches so a few paragraphs already take several chunks and embedding calls; a failed
+    /// ingestion job is retried at once (tests of the backoff set their own delay).
+    /// </summary>
     public static RetrievalOptions DefaultSettings(ForgedEncoder encoder) =>
-        new() { ChunkMaxTokens = encoder.ChunkMaxTokens, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, MinRelevance = 0.1 };
+        new() { ChunkMaxTokens = encoder.ChunkMaxTokens, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, MinRelevance = 0.1, IngestionRetryDelay = TimeSpan.Zero };
 
     public Tokenizer ChatTokenizer { get; }
 

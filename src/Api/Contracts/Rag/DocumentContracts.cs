@@ -47,6 +47,9 @@ public sealed record DocumentDto(
 
     public string? Error { get; init; }
 
+    /// <summary>When an upload whose last attempt failed is tried again; null unless a retry is waiting.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
     /// <summary>True when the same content was already in the collection and nothing was written.</summary>
     public bool? Duplicate { get; init; }
 

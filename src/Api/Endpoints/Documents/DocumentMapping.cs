@@ -25,6 +25,7 @@ internal static class DocumentMapping
         new(job.Id, job.Collection, job.FileName, ToStatus(job.Status), Url(job.Collection, job.Id))
         {
             Error = job.Error,
+            NextAttemptAt = job.NextAttemptAt,
             Timings = job.Timings is null ? null : ToDto(job.Timings),
             CreatedAt = job.CreatedAt,
             UpdatedAt = job.UpdatedAt,
