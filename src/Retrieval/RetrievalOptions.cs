@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Rag.Retrieval;
 
 /// <summary>Bound from the <c>Retrieval</c> configuration section, beside <c>Llm</c> and <c>Embedding</c>.</summary>
-public sealed class RetrievalOptions : IValidatableObject
+public sealed class RetrievalOptions
 {
     public const string SectionName = "Retrieval";
 
@@ -71,15 +71,4 @@ public sealed class RetrievalOptions : IValidatableObject
     /// <summary>The longest wait between two attempts of a job, however many times it failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan IngestionRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
-
-    // Runs within ValidateDataAnnotations once the ranges above hold, so the message names both settings.
-    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
-    {
-        if (IngestionRetryDelay > IngestionRetryMaxDelay)
-        {
-            yield return new ValidationResult(
-                $"Retrieval:IngestionRetryDelay ({IngestionRetryDelay}) must not exceed IngestionRetryMaxDelay ({IngestionRetryMaxDelay}).",
-                [nameof(IngestionRetryDelay), nameof(IngestionRetryMaxDelay)]);
-        }
-    }
 }

@@ -32,6 +32,7 @@ public static class RetrievalServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.ChunkOverlapTokens < o.ChunkMaxTokens, "Retrieval:ChunkOverlapTokens must be smaller than ChunkMaxTokens.")
             .Validate(o => o.AnswerMaxTokens < o.ChatContextTokens, "Retrieval:AnswerMaxTokens must be smaller than ChatContextTokens.")
+            .Validate(o => o.IngestionRetryDelay <= o.IngestionRetryMaxDelay, "Retrieval:IngestionRetryDelay must not exceed IngestionRetryMaxDelay.")
             .ValidateOnStart();
 
         // One data source per process: it owns the connection pool and the pgvector type mapping.
