@@ -56,7 +56,8 @@ public static class OpenAiEndpoints
             {
                 return (ProblemHttpResult)problem;
             }
-            var answer = services.Answerer.AskStreamingAsync(GroundedChat.Search(request, question!), options, cancellationToken);
+            var answer = services.Answerer.AskStreamingAsync(
+                GroundedChat.Search(request, question!), GroundedChat.Conversation(messages), options, cancellationToken);
             generation = GroundedChat.AsChatAsync(answer, sources, cancellationToken);
         }
         var recorder = new GenerationRecorder(services.Metrics, "chat");

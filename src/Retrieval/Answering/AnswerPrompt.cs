@@ -7,8 +7,9 @@ using Rag.Retrieval.Search;
 namespace Rag.Retrieval.Answering;
 
 /// <summary>
-/// The grounded prompt: instructions, then numbered sources in rank order for as long as they fit
-/// the LLM's context window (counted with its tokenizer, leaving room for the answer), then the question.
+/// The grounded prompt: instructions, the conversation so far, then numbered sources in rank order and the question.
+/// Everything is counted with the LLM's tokenizer against its context window, leaving room for the answer; sources
+/// come first, and earlier turns fill what is left, newest first.
 /// </summary>
 public static class AnswerPrompt
 {
@@ -20,15 +21,24 @@ public static class AnswerPrompt
     /// <summary>Tokens a chat template adds around messages (role markers, separators); a safe allowance.</summary>
     private const int TemplateAllowance = 32;
 
+    /// <summary>Tokens a chat template adds around one more message.</summary>
+    private const int MessageAllowance = 8;
+
+    /// <param name="conversation">
+    /// Earlier turns, oldest first: user and assistant messages are kept as turns, system messages join the instructions.
+    /// </param>
     public static (IReadOnlyList<ChatMessage> Messages, IReadOnlyList<AnswerSource> Sources) Build(
-        string question, IReadOnlyList<SearchHit> hits, Tokenizer tokenizer, int contextTokens, int answerTokens)
+        string question, IReadOnlyList<SearchHit> hits, Tokenizer tokenizer, int contextTokens, int answerTokens,
+        IReadOnlyList<ChatMessage>? conversation = null)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(hits);
         ArgumentNullException.ThrowIfNull(tokenizer);
+        conversation ??= [];
+        var instructions = WithCallerInstructions(conversation);
         var questionPart = $"Question: {question}";
         var remaining = contextTokens - answerTokens - TemplateAllowance
-            - tokenizer.CountTokens(Instructions) - tokenizer.CountTokens("Sources:\n\n" + questionPart);
+            - tokenizer.CountTokens(instructions) - tokenizer.CountTokens("Sources:\n\n" + questionPart);
         var sourcesText = new StringBuilder();
         var sources = new List<AnswerSource>(hits.Count);
         var number = 0;
@@ -46,12 +56,47 @@ public static class AnswerPrompt
             sourcesText.Append(block);
             sources.Add(new AnswerSource(number, hit));
         }
-        ChatMessage[] messages =
-        [
-            new(ChatRole.System, Instructions),
-            new(ChatRole.User, $"Sources:\n{sourcesText}\n{questionPart}"),
-        ];
+        var messages = new List<ChatMessage> { new(ChatRole.System, instructions) };
+        messages.AddRange(EarlierTurns(conversation, tokenizer, remaining));
+        messages.Add(new(ChatRole.User, $"Sources:\n{sourcesText}\n{questionPart}"));
         return (messages, sources);
+    }
+
+    // A caller's own system message ("answer in French") is kept, after the grounding rules it cannot override.
+    private static string WithCallerInstructions(IReadOnlyList<ChatMessage> conversation)
+    {
+        var instructions = new StringBuilder(Instructions);
+        foreach (var message in conversation)
+        {
+            if (message.Role == ChatRole.System && !string.IsNullOrWhiteSpace(message.Text))
+            {
+                instructions.Append("\n\n").Append(message.Text.Trim());
+            }
+        }
+        return instructions.ToString();
+    }
+
+    // The newest turns that fit in what the sources left, in their original order.
+    private static List<ChatMessage> EarlierTurns(IReadOnlyList<ChatMessage> conversation, Tokenizer tokenizer, int remaining)
+    {
+        var kept = new List<ChatMessage>();
+        for (var i = conversation.Count - 1; i >= 0; i--)
+        {
+            var message = conversation[i];
+            if (message.Role != ChatRole.User && message.Role != ChatRole.Assistant)
+            {
+                continue;
+            }
+            var cost = tokenizer.CountTokens(message.Text) + MessageAllowance;
+            if (cost > remaining)
+            {
+                break;
+            }
+            remaining -= cost;
+            kept.Add(new ChatMessage(message.Role, message.Text));
+        }
+        kept.Reverse();
+        return kept;
     }
 
     private static string SourceBlock(int number, SearchHit hit)

@@ -23,9 +23,10 @@ public sealed class Answerer(
     public const string NothingFound = "I could not find anything relevant to this question in the documents.";
 
     /// <inheritdoc cref="AskStreamingAsync"/>
-    public async Task<Answer> AskAsync(SearchRequest request, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
+    public async Task<Answer> AskAsync(
+        SearchRequest request, IReadOnlyList<ChatMessage>? conversation = null, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
     {
-        await foreach (var update in AskStreamingAsync(request, chatOptions, cancellationToken))
+        await foreach (var update in AskStreamingAsync(request, conversation, chatOptions, cancellationToken))
         {
             if (update is AnswerCompletedUpdate completed)
             {
@@ -35,12 +36,18 @@ public sealed class Answerer(
         throw new InvalidOperationException("The answer stream ended without a final record.");
     }
 
+    /// <param name="request">What to retrieve; its <see cref="SearchRequest.Query"/> is the question.</param>
+    /// <param name="conversation">
+    /// Earlier turns of a chat, oldest first, shown to the LLM as far as the window allows after the sources; the
+    /// question alone drives retrieval.
+    /// </param>
     /// <param name="chatOptions">
     /// Sampling for the answer (temperature, top-p, seed, stop sequences, maximum tokens); unset fields keep the grounded
     /// defaults: greedy decoding and <see cref="RetrievalOptions.AnswerMaxTokens"/>.
     /// </param>
     public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(
-        SearchRequest request, ChatOptions? chatOptions = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        SearchRequest request, IReadOnlyList<ChatMessage>? conversation = null, ChatOptions? chatOptions = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
@@ -52,7 +59,7 @@ public sealed class Answerer(
         // A long answer may be asked for, but never at the cost of every source: the prompt keeps at most half the
         // window for it, and the engine ends an answer that reaches the window's end with finish reason "length".
         var answerRoom = Math.Min(generation.MaxOutputTokens.Value, settings.ChatContextTokens / 2);
-        var (messages, sources) = AnswerPrompt.Build(request.Query, retrieved.Hits, chatTokenizer, settings.ChatContextTokens, answerRoom);
+        var (messages, sources) = AnswerPrompt.Build(request.Query, retrieved.Hits, chatTokenizer, settings.ChatContextTokens, answerRoom, conversation);
         yield return new AnswerSourcesUpdate(sources);
 
         if (!sources.Any(s => s.Number is not null))

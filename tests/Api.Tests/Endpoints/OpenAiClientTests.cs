@@ -140,6 +140,30 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task Chat_with_a_collection_answers_the_last_question_within_the_conversation()
+    {
+        await Corpus.SeedAsync(server.Client, "openai-grounded-turns");
+
+        // The test model's window is 256 tokens: a short answer and short turns leave room for them beside a source.
+        var alone = await GroundedChatAsync("openai-grounded-turns", new() { ["max_tokens"] = 2 });
+        var followUp = await GroundedChatAsync("openai-grounded-turns", new()
+        {
+            ["max_tokens"] = 2,
+            ["earlier"] = new[]
+            {
+                new { role = "user", content = "Soup?" },
+                new { role = "assistant", content = "Onions [1]." },
+            },
+        });
+
+        // The question still drives retrieval; the earlier turns reach the model as part of its prompt.
+        Assert.Equal("cats.txt", followUp.GetProperty("sources")[0].GetProperty("document_name").GetString());
+        Assert.True(
+            followUp.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() > alone.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() + 4,
+            "the earlier turns should be in the prompt");
+    }
+
+    [Fact]
     public async Task Chat_with_a_collection_and_an_unreachable_min_score_abstains()
     {
         await Corpus.SeedAsync(server.Client, "openai-grounded-threshold");
@@ -152,7 +176,8 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
 
     private async Task<JsonElement> GroundedChatAsync(string collection, Dictionary<string, object> fields)
     {
-        fields["messages"] = new[] { new { role = "user", content = "Where does the cat like to sit?" } };
+        var question = new { role = "user", content = "Where does the cat like to sit?" };
+        fields["messages"] = fields.Remove("earlier", out var earlier) ? [.. (IEnumerable<object>)earlier, question] : new object[] { question };
         fields["collection"] = collection;
         using var response = await server.Client.PostAsJsonAsync("/v1/chat/completions", fields);
         var body = await response.Content.ReadAsStringAsync();

@@ -115,7 +115,7 @@ public sealed class AnswererTests(ForgedEncoder encoder) : DatabaseTest(encoder.
         await harness.Answerer.AskAsync(new SearchRequest("volcano magma lava") { TopK = 3, MinRelevance = -1 });
         var defaults = chat.LastOptions!;
         var requested = new ChatOptions { Temperature = 0.8f, TopP = 0.9f, Seed = 7, StopSequences = ["\n\n"] };
-        await harness.Answerer.AskAsync(new SearchRequest("volcano magma lava") { TopK = 3, MinRelevance = -1 }, requested);
+        await harness.Answerer.AskAsync(new SearchRequest("volcano magma lava") { TopK = 3, MinRelevance = -1 }, chatOptions: requested);
 
         Assert.Equal(0f, defaults.Temperature);
         Assert.Equal(new RetrievalOptions().AnswerMaxTokens, defaults.MaxOutputTokens);
@@ -140,7 +140,7 @@ public sealed class AnswererTests(ForgedEncoder encoder) : DatabaseTest(encoder.
         var promptTokens = new List<int>();
         foreach (var maxTokens in new[] { 16, 300, 5000 })
         {
-            var answer = await harness.Answerer.AskAsync(question, new ChatOptions { MaxOutputTokens = maxTokens });
+            var answer = await harness.Answerer.AskAsync(question, chatOptions: new ChatOptions { MaxOutputTokens = maxTokens });
             Assert.Equal(maxTokens, chat.LastOptions!.MaxOutputTokens);
             Assert.False(answer.Abstained);
             var used = chat.LastMessages.Sum(m => harness.ChatTokenizer.CountTokens(m.Text));
@@ -150,6 +150,55 @@ public sealed class AnswererTests(ForgedEncoder encoder) : DatabaseTest(encoder.
 
         // Less room for the answer leaves more for sources: the prompt shrinks as the requested length grows.
         Assert.True(promptTokens[0] > promptTokens[2], string.Join(", ", promptTokens));
+    }
+
+    [Fact]
+    public async Task Earlier_turns_come_between_the_instructions_and_the_grounded_question()
+    {
+        var chat = new ScriptedChatClient("Lava [1].");
+        var harness = await SeededAsync(chat);
+        ChatMessage[] conversation =
+        [
+            new(ChatRole.System, "Answer in one sentence."),
+            new(ChatRole.User, "Tell me about glaciers."),
+            new(ChatRole.Assistant, "Glaciers carve valleys [1]."),
+        ];
+
+        var answer = await harness.Answerer.AskAsync(new SearchRequest("volcano magma lava") { TopK = 3, MinRelevance = -1 }, conversation);
+
+        Assert.False(answer.Abstained);
+        var sent = chat.LastMessages;
+        Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.Assistant, ChatRole.User], sent.Select(m => m.Role));
+        Assert.StartsWith(AnswerPrompt.Instructions, sent[0].Text, StringComparison.Ordinal);
+        Assert.EndsWith("Answer in one sentence.", sent[0].Text, StringComparison.Ordinal);
+        Assert.Equal("Tell me about glaciers.", sent[1].Text);
+        Assert.Equal("Glaciers carve valleys [1].", sent[2].Text);
+        Assert.EndsWith("Question: volcano magma lava", sent[3].Text, StringComparison.Ordinal);
+        // Retrieval followed the question, not the earlier turn about glaciers.
+        Assert.Equal("volcanoes.md", answer.Sources[0].Hit.DocumentName);
+    }
+
+    [Fact]
+    public async Task In_a_short_window_the_sources_stay_and_only_the_newest_earlier_turns_fit()
+    {
+        var settings = new RetrievalOptions { ChunkMaxTokens = encoder.ChunkMaxTokens, ChunkOverlapTokens = 6, EmbeddingBatchSize = 4, ChatContextTokens = 600, AnswerMaxTokens = 40 };
+        var chat = new ScriptedChatClient("Answer [1].");
+        var harness = await SeededAsync(chat, settings);
+        var question = new SearchRequest("volcano glaciers deserts") { TopK = 3, MinRelevance = -1 };
+        var alone = await harness.Answerer.AskAsync(question);
+        var numbered = alone.Sources.Count(s => s.Number is not null);
+        var conversation = Enumerable.Range(1, 40)
+            .Select(i => new ChatMessage(i % 2 == 1 ? ChatRole.User : ChatRole.Assistant, $"turn {i} about rivers lakes and mountains"))
+            .ToList();
+
+        var answer = await harness.Answerer.AskAsync(question, conversation);
+
+        Assert.Equal(numbered, answer.Sources.Count(s => s.Number is not null));
+        var earlier = chat.LastMessages.Skip(1).SkipLast(1).Select(m => m.Text).ToList();
+        Assert.InRange(earlier.Count, 1, conversation.Count - 1);
+        Assert.Equal(conversation.TakeLast(earlier.Count).Select(m => m.Text), earlier);
+        var used = chat.LastMessages.Sum(m => harness.ChatTokenizer.CountTokens(m.Text));
+        Assert.True(used <= settings.ChatContextTokens - settings.AnswerMaxTokens, $"prompt uses {used} tokens");
     }
 
     [Fact]

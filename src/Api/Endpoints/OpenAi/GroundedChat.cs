@@ -12,8 +12,8 @@ namespace Rag.Api.Endpoints.OpenAi;
 
 /// <summary>
 /// <c>/v1/chat/completions</c> with the <c>collection</c> extension: the last user message is answered from the
-/// collection's passages by the <see cref="Answerer"/> (its grounded prompt; the request's sampling fields, greedy when
-/// unset), shaped as chat output.
+/// collection's passages by the <see cref="Answerer"/>, in the conversation before it (its grounded prompt; the
+/// request's sampling fields, greedy when unset), shaped as chat output.
 /// </summary>
 internal static class GroundedChat
 {
@@ -38,6 +38,17 @@ internal static class GroundedChat
         return string.IsNullOrWhiteSpace(question)
             ? (null, Problems.BadRequest("With 'collection' set, the last user message is the question; it is missing or empty."))
             : (question, null);
+    }
+
+    /// <summary>The messages before the question (the last user message): the conversation it continues.</summary>
+    public static IReadOnlyList<ChatMessage> Conversation(IReadOnlyList<ChatMessage> messages)
+    {
+        var question = messages.Count - 1;
+        while (question >= 0 && messages[question].Role != ChatRole.User)
+        {
+            question--;
+        }
+        return question <= 0 ? [] : messages.Take(question).ToList();
     }
 
     public static SearchRequest Search(ChatCompletionRequest request, string question) => new(question)
