@@ -42,6 +42,9 @@ var pipeline = arguments.CoalescingOnly ? double.NaN : await Timed.Async("pipeli
 // alternating); after each slice of the sorted plan, the same share of fixed-size batches in input order.
 var clock = new Stopwatch();
 double bareSeconds = 0, embedSeconds = 0, fixedSeconds = 0;
+// Managed bytes EmbeddingModel.Embed allocates per sorted batch (this thread; ONNX Runtime's own threads allocate
+// native memory only): the hot path should cost the same small amount whatever the batch's token count.
+var embedAllocations = new long[sortedBatches.Length];
 var slices = arguments.CoalescingOnly ? 0 : 20;
 for (var slice = 0; slice < slices; slice++)
 {
@@ -50,17 +53,17 @@ for (var slice = 0; slice < slices; slice++)
         if (b % 2 == 0)
         {
             bareSeconds += Time(() => bare.Run(b));
-            embedSeconds += Time(() => Embed(sortedBatches[b]));
+            embedSeconds += Time(() => embedAllocations[b] = Embed(sortedBatches[b]));
         }
         else
         {
-            embedSeconds += Time(() => Embed(sortedBatches[b]));
+            embedSeconds += Time(() => embedAllocations[b] = Embed(sortedBatches[b]));
             bareSeconds += Time(() => bare.Run(b));
         }
     }
     for (var b = slice * fixedBatches.Length / slices; b < (slice + 1) * fixedBatches.Length / slices; b++)
     {
-        fixedSeconds += Time(() => Embed(fixedBatches[b]));
+        fixedSeconds += Time(() => _ = Embed(fixedBatches[b]));
     }
     Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} slice {slice + 1}/{slices}: bare {bareSeconds:F1} s, embed {embedSeconds:F1} s, fixed {fixedSeconds:F1} s");
 }
@@ -71,6 +74,10 @@ var callCount = arguments.Callers * arguments.CallsPerCaller;
 var (oneByOne, concurrent, mixedSizes) = await Coalescing("mixed", texts[..callCount]);
 var shortTexts = BenchTexts.Generate(Path.Combine(arguments.Model, "vocab.txt"), callCount, 10, 30, seed: 7);
 var (shortOneByOne, shortConcurrent, shortSizes) = await Coalescing("short", shortTexts);
+
+var batchTokens = sortedBatches.Select(members => members.Sum(i => encoded[i].Length)).ToArray();
+var fewestTokens = Array.IndexOf(batchTokens, batchTokens.Min());
+var mostTokens = Array.IndexOf(batchTokens, batchTokens.Max());
 
 var figures = new
 {
@@ -90,6 +97,9 @@ var figures = new
     embed_seconds = embedSeconds,
     embed_overhead = embedSeconds / bareSeconds - 1,
     pipeline_overhead = (embedSeconds + tokenizeSeconds) / bareSeconds - 1,
+    embed_allocated_bytes_per_token = arguments.CoalescingOnly ? double.NaN : (double)embedAllocations.Sum() / tokens,
+    embed_allocated_bytes_fewest_token_batch = new { tokens = batchTokens[fewestTokens], bytes = embedAllocations[fewestTokens] },
+    embed_allocated_bytes_most_token_batch = new { tokens = batchTokens[mostTokens], bytes = embedAllocations[mostTokens] },
     sorted_budget_seconds = embedSeconds,
     fixed_batch_size = arguments.FixedBatch,
     fixed_input_order_seconds = fixedSeconds,
@@ -117,10 +127,14 @@ double Time(Action action)
     return clock.Elapsed.TotalSeconds;
 }
 
-void Embed(int[] members)
+// Returns the managed bytes the Embed call itself allocated (the batch and the vectors are the caller's).
+long Embed(int[] members)
 {
     var batch = members.Select(i => encoded[i]).ToArray();
-    model.Embed(batch, new float[batch.Length * model.Dimension]);
+    var vectors = new float[batch.Length * model.Dimension];
+    var before = GC.GetAllocatedBytesForCurrentThread();
+    model.Embed(batch, vectors);
+    return GC.GetAllocatedBytesForCurrentThread() - before;
 }
 
 // The batch-size histogram counts the concurrent side's runs only (one by one, every run holds one text).
