@@ -69,6 +69,10 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
             figures[$"engine_time_outside_run_{context}"] = Round(aroundRun.Min(), 4);
         }
 
+        var (allocatedPerToken, textPerToken) = AllocatedBytesPerToken(generator, session.VocabSize);
+        figures["decode_allocated_bytes_per_token"] = Round(allocatedPerToken);
+        figures["decode_text_bytes_per_token"] = Round(textPerToken);
+
         var recompute = new Dictionary<int, double>();
         foreach (var context in recomputeContexts)
         {
@@ -98,19 +102,45 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
 
     private static void Warm(Generator generator, int vocab) => Generate(generator, 16, 4, vocab);
 
-    private static GenerationStats Generate(Generator generator, int promptTokens, int newTokens, int vocab)
+    private static GenerationStats Generate(Generator generator, int promptTokens, int newTokens, int vocab) =>
+        Generate(generator, promptTokens, newTokens, vocab, out _);
+
+    /// <param name="textBytes">The size of the streamed text strings: a 24-byte header (64-bit) plus two bytes a character.</param>
+    private static GenerationStats Generate(Generator generator, int promptTokens, int newTokens, int vocab, out long textBytes)
     {
         var random = new Random(promptTokens);
         var prompt = Enumerable.Range(0, promptTokens).Select(_ => random.Next(vocab)).ToArray();
         var stats = new GenerationStats();
         var options = new GenerationOptions { MaxNewTokens = newTokens };
-        Task.Run(async () =>
+        textBytes = Task.Run(async () =>
         {
-            await foreach (var _ in generator.GenerateAsync(prompt, options, stats))
+            long bytes = 0;
+            await foreach (var text in generator.GenerateAsync(prompt, options, stats))
             {
+                bytes += 24 + (2L * text.Length);
             }
+            return bytes;
         }).GetAwaiter().GetResult();
         return stats;
+    }
+
+    /// <summary>
+    /// Managed bytes per decoded token, over the whole process: two generations from the same prompt, of 8 and 72 new
+    /// tokens, differenced so that prefill and per-request costs cancel. Alongside, the bytes of the text strings the
+    /// generator streams per token (its output, which the caller keeps), for comparison.
+    /// </summary>
+    private static (double Allocated, double Text) AllocatedBytesPerToken(Generator generator, int vocab)
+    {
+        (long Bytes, long TextBytes) Measure(int newTokens)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            Generate(generator, 64, newTokens, vocab, out var textBytes);
+            return (GC.GetTotalAllocatedBytes(precise: true) - before, textBytes);
+        }
+        Measure(8);
+        var few = Measure(8);
+        var many = Measure(72);
+        return ((double)(many.Bytes - few.Bytes) / 64, (double)(many.TextBytes - few.TextBytes) / 64);
     }
 
     private static double Median(List<double> values)
