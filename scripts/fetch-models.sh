@@ -41,14 +41,19 @@ probe() {
       echo "Cannot reach $endpoint: fetching real models needs a network." >&2
       echo "Without one, ./run.sh generates untrained demo models offline (tools/ModelForge)." >&2
       exit 1 ;;
-    401|403|404)
-      echo "$endpoint answered $status for $1: check the name; a gated or private repo needs HF_TOKEN" \
-        "(and, for gated models, the licence accepted on the repo's page)." >&2
-      exit 1 ;;
-    *)
-      echo "$endpoint answered $status for $1." >&2
-      exit 1 ;;
+    *) refused "$1" "$status" ;;
   esac
+}
+
+# refused REPO STATUS: the hub's "no" (the model page is public even where the files are gated).
+refused() {
+  case "$2" in
+    401|403|404)
+      echo "$endpoint answered $2 for $1: check the name; a gated or private repo needs HF_TOKEN" \
+        "(and, for gated models, the licence accepted on the repo's page)." >&2 ;;
+    *) echo "$endpoint answered $2 for $1." >&2 ;;
+  esac
+  exit 1
 }
 
 # The staging folders of this run; removed on exit unless a download was interrupted and can resume.
@@ -65,8 +70,9 @@ fetch() {
   local repo="$1" dest="$2" file="$3" optional="${4:-}" status rc=0
   [ -f "$dest/$file" ] && return
   mkdir -p "$dest/$(dirname "$file")"
-  status="$(hub -sSL --retry 3 -C - -w '%{http_code}' -o "$dest/$file.part" "$endpoint/$repo/resolve/main/$file")" \
-    || rc=$?
+  # A transfer that stalls for a minute counts as dropped, like one that breaks.
+  status="$(hub -sSL --retry 3 --connect-timeout 15 --speed-limit 1 --speed-time 60 -C - -w '%{http_code}' \
+    -o "$dest/$file.part" "$endpoint/$repo/resolve/main/$file")" || rc=$?
   # 33: the server ignored the range, so the partial file cannot be resumed; the next run starts it afresh.
   if [ "$rc" -eq 33 ]; then rm -f "$dest/$file.part"; fi
   if [ "$rc" -ne 0 ]; then status=000; fi
@@ -81,8 +87,7 @@ fetch() {
       exit 1 ;;
     *)
       rm -f "$dest/$file.part"
-      echo "Downloading $repo/$file failed (HTTP $status)." >&2
-      exit 1 ;;
+      refused "$repo/$file" "$status" ;;
   esac
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.AI;
@@ -185,6 +184,43 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_interrupted_download_keeps_its_part_and_the_next_run_resumes_it()
+    {
+        var halfSent = _hub.StallFirstDownloadOf(DecoderRepo, "onnx/model.onnx_data");
+        var previous = PlacePreviousModels();
+        using var script = Start();
+        await halfSent.WaitAsync(TimeSpan.FromMinutes(1));
+        // Lets curl write what it was sent before Ctrl-C.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        script.Interrupt();
+        var first = await script.WaitAsync();
+
+        Assert.True(first.ExitCode == 130, first.Output);
+        var part = new FileInfo(Path.Combine(Models, ".llm.partial", "onnx", "model.onnx_data.part")).Length;
+        Assert.True(part > 0);
+        Assert.All(previous, file => Assert.Equal(file.Value, File.ReadAllText(file.Key)));
+        var second = await RunAsync();
+        Assert.True(second.ExitCode == 0, second.Output);
+        AssertSameFiles(_decoder, Path.Combine(Models, "llm"));
+        Assert.Contains(_hub.Requests, request => request.Range == $"bytes={part}-");
+    }
+
+    [Fact]
+    public async Task A_gated_repo_without_a_token_fails_pointing_at_hf_token()
+    {
+        _hub.Gate(DecoderRepo);
+        var previous = PlacePreviousModels();
+
+        var run = await RunAsync();
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains($"answered 401 for {DecoderRepo}/config.json", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("needs HF_TOKEN", run.Stderr, StringComparison.Ordinal);
+        AssertUnchanged(previous);
+    }
+
+    [Fact]
     public async Task A_partial_download_of_another_repo_is_not_resumed()
     {
         _hub.CutFirstDownloadOf(DecoderRepo, "onnx/model.onnx_data");
@@ -199,31 +235,25 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
 
     private async Task<ScriptRun> RunAsync(params (string Name, string Value)[] overrides)
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot.Path, "scripts", "fetch-models.sh")])
+        using var script = Start(overrides);
+        return await script.WaitAsync();
+    }
+
+    private FetchModelsScript Start(params (string Name, string Value)[] overrides)
+    {
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _root,
+            ["HF_ENDPOINT"] = _hub.Endpoint,
+            ["HF_HOME"] = Path.Combine(_root, "hf-home"),
+            ["RAG_MODELS_DIR"] = Models,
+            ["RAG_EMBEDDING_REPO"] = EncoderRepo,
+            ["RAG_LLM_REPO"] = DecoderRepo,
         };
-        foreach (var name in new[] { "HF_TOKEN", "HF_TOKEN_PATH", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy" })
-        {
-            start.Environment.Remove(name);
-        }
-        start.Environment["HF_ENDPOINT"] = _hub.Endpoint;
-        start.Environment["HF_HOME"] = Path.Combine(_root, "hf-home");
-        start.Environment["RAG_MODELS_DIR"] = Models;
-        start.Environment["RAG_EMBEDDING_REPO"] = EncoderRepo;
-        start.Environment["RAG_LLM_REPO"] = DecoderRepo;
         foreach (var (name, value) in overrides)
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new ScriptRun(process.ExitCode, await stdout, await stderr);
+        return FetchModelsScript.Start(environment, _root);
     }
 
     /// <summary>Model folders from an earlier fetch, by path and content, for checking a failed run left them alone.</summary>
@@ -295,10 +325,5 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
             File.Copy(file, target);
         }
         return destination;
-    }
-
-    private sealed record ScriptRun(int ExitCode, string Stdout, string Stderr)
-    {
-        public string Output => $"exit {ExitCode}\n{Stdout}\n{Stderr}";
     }
 }

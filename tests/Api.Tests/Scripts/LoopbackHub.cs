@@ -17,7 +17,8 @@ internal sealed class LoopbackHub : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IReadOnlyDictionary<string, string> _repos;
     private readonly ConcurrentQueue<HubRequest> _requests = new();
-    private readonly ConcurrentDictionary<string, bool> _cutOnce = new();
+    private readonly ConcurrentDictionary<string, Break> _breaks = new();
+    private readonly ConcurrentDictionary<string, bool> _gated = new();
 
     private LoopbackHub(WebApplication app, IReadOnlyDictionary<string, string> repos)
     {
@@ -49,7 +50,21 @@ internal sealed class LoopbackHub : IAsyncDisposable
     }
 
     /// <summary>The first download of <paramref name="file"/> breaks off after half its bytes, as a dropped connection does.</summary>
-    public void CutFirstDownloadOf(string repo, string file) => _cutOnce[$"{repo}/{file}"] = true;
+    public void CutFirstDownloadOf(string repo, string file) => _breaks[$"{repo}/{file}"] = new Break(Stall: false);
+
+    /// <summary>
+    /// The first download of <paramref name="file"/> sends half its bytes, then nothing until the client goes away;
+    /// the task completes once the half is sent.
+    /// </summary>
+    public Task StallFirstDownloadOf(string repo, string file)
+    {
+        var stall = new Break(Stall: true);
+        _breaks[$"{repo}/{file}"] = stall;
+        return stall.HalfSent.Task;
+    }
+
+    /// <summary>Files of <paramref name="repo"/> need a bearer token, as a gated repo's do; its model page stays public.</summary>
+    public void Gate(string repo) => _gated[repo] = true;
 
     private IResult Info(string owner, string name)
     {
@@ -76,18 +91,40 @@ internal sealed class LoopbackHub : IAsyncDisposable
         {
             return Results.NotFound(new { error = "Entry not found" });
         }
-        if (_cutOnce.TryRemove($"{repo}/{file}", out _))
+        if (_gated.ContainsKey(repo) && !context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
         {
-            var bytes = await File.ReadAllBytesAsync(path);
-            context.Response.ContentLength = bytes.Length;
-            await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
-            await context.Response.Body.FlushAsync();
-            // Time for the client to read what was sent: a reset discards what it has not read yet.
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
-            context.Abort();
+            return Results.Unauthorized();
+        }
+        if (_breaks.TryRemove($"{repo}/{file}", out var broken))
+        {
+            await BreakAsync(context, path, broken);
             return Results.Empty;
         }
         return Results.File(path, "application/octet-stream", enableRangeProcessing: true);
+    }
+
+    private static async Task BreakAsync(HttpContext context, string path, Break broken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path);
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+        await context.Response.Body.FlushAsync();
+        broken.HalfSent.TrySetResult();
+        try
+        {
+            // Time for the client to read what was sent: a reset discards what it has not read yet.
+            await Task.Delay(broken.Stall ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(300), context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away first.
+        }
+        context.Abort();
+    }
+
+    private sealed record Break(bool Stall)
+    {
+        public TaskCompletionSource HalfSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public async ValueTask DisposeAsync()
