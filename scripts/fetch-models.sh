@@ -18,7 +18,7 @@ models="${RAG_MODELS_DIR:-.data/models}"
 
 # Where huggingface_hub keeps the token of `huggingface-cli login`.
 token="${HF_TOKEN:-}"
-token_file="${HF_TOKEN_PATH:-${HF_HOME:-$HOME/.cache/huggingface}/token}"
+token_file="${HF_TOKEN_PATH:-${HF_HOME:-${HOME:-}/.cache/huggingface}/token}"
 if [ -z "$token" ] && [ -r "$token_file" ]; then token="$(<"$token_file")"; fi
 
 # hub CURL-ARGS...: curl with the token as a bearer header, handed over on stdin so it stays out of the process list.
@@ -56,6 +56,10 @@ refused() {
   exit 1
 }
 
+# A progress bar for the large files when someone watches; quiet otherwise.
+progress=(-s)
+if [ -t 2 ]; then progress=(--progress-bar); fi
+
 # The staging folders of this run; removed on exit unless a download was interrupted and can resume.
 staged=()
 keep_staged=""
@@ -70,11 +74,12 @@ fetch() {
   local repo="$1" dest="$2" file="$3" optional="${4:-}" status rc=0
   [ -f "$dest/$file" ] && return
   mkdir -p "$dest/$(dirname "$file")"
+  echo "$repo/$file"
   # A transfer that stalls for a minute counts as dropped, like one that breaks.
-  status="$(hub -sSL --retry 3 --connect-timeout 15 --speed-limit 1 --speed-time 60 -C - -w '%{http_code}' \
+  status="$(hub "${progress[@]}" -SL --retry 3 --connect-timeout 15 --speed-limit 1 --speed-time 60 -C - -w '%{http_code}' \
     -o "$dest/$file.part" "$endpoint/$repo/resolve/main/$file")" || rc=$?
-  # 33: the server ignored the range, so the partial file cannot be resumed; the next run starts it afresh.
-  if [ "$rc" -eq 33 ]; then rm -f "$dest/$file.part"; fi
+  # The server ignored the range (curl's 33) or found nothing after it (416): the next run starts the file afresh.
+  if [ "$rc" -eq 33 ] || [ "$status" = 416 ]; then rm -f "$dest/$file.part"; status=000; fi
   if [ "$rc" -ne 0 ]; then status=000; fi
   case "$status" in
     200|206) mv "$dest/$file.part" "$dest/$file" ;;
