@@ -85,7 +85,8 @@ fetch() {
     200|206) mv "$dest/$file.part" "$dest/$file" ;;
     404)
       rm -f "$dest/$file.part"
-      [ -n "$optional" ] || { echo "$repo has no $file (404): it is needed." >&2; exit 1; } ;;
+      [ -n "$optional" ] || { echo "$repo has no $file (404): it is needed." >&2; exit 1; }
+      echo "  not in the repo (optional)" ;;
     000|5*)
       keep_staged=yes
       echo "Downloading $repo/$file failed (${status/#000/no answer}): run the script again to resume." >&2
