@@ -5,8 +5,9 @@
 #   RAG_LLM_REPO       (default HuggingFaceTB/SmolLM2-360M-Instruct, Optimum/transformers.js layout under onnx/)
 #   HF_ENDPOINT        (default https://huggingface.co; a mirror serving the same routes works too)
 #   HF_TOKEN           for gated models such as Llama 3; unset, the token `huggingface-cli login` saved is used
-# Needs a network: without one it says so and changes nothing. Both models are swapped in only when both downloads
-# are complete; an interrupted download resumes when the script is run again with the same repos.
+# Needs a network: without one it says so and changes nothing. Each model comes from one commit (the one main points
+# at when the script starts); both are swapped in only when both downloads are complete, and an interrupted download
+# resumes when the script is run again and the repos have not moved on.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,12 +32,16 @@ hub() {
   fi
 }
 
-# probe REPO: the repo's API page, which tells a missing network apart from a gated or missing repo.
+# probe REPO: the repo's API page, which tells a missing network apart from a gated or missing repo. Prints the commit
+# main points at (main when the page does not say), so that all files come from one snapshot.
 probe() {
-  local status
-  status="$(hub -sS -o /dev/null -w '%{http_code}' --max-time 15 "$endpoint/api/models/$1")" || status=000
+  local answer status
+  answer="$(hub -sS -w '\n%{http_code}' --max-time 15 "$endpoint/api/models/$1")" || answer=000
+  status="${answer##*$'\n'}"
   case "$status" in
-    200) ;;
+    200)
+      answer="$(grep -oE '"sha" *: *"[0-9a-f]{40}"' <<<"$answer" | head -n 1 | grep -oE '[0-9a-f]{40}' || true)"
+      echo "${answer:-main}" ;;
     000)
       echo "Cannot reach $endpoint: fetching real models needs a network." >&2
       echo "Without one, ./run.sh generates untrained demo models offline (tools/ModelForge)." >&2
@@ -67,17 +72,17 @@ cleanup() { [ -n "$keep_staged" ] || [ ${#staged[@]} -eq 0 ] || rm -rf "${staged
 trap cleanup EXIT
 trap 'keep_staged=yes; exit 130' INT TERM
 
-# fetch REPO DEST FILE [optional]: one file of the repo's main revision into DEST. A file already complete is kept and
+# fetch REPO REVISION DEST FILE [optional]: one file of the repo at REVISION into DEST. A file already complete is kept and
 # a partial one resumed, so a second run picks up where a dropped connection stopped. An optional file the repo
 # lacks (404) is skipped.
 fetch() {
-  local repo="$1" dest="$2" file="$3" optional="${4:-}" status rc=0
+  local repo="$1" revision="$2" dest="$3" file="$4" optional="${5:-}" status rc=0
   [ -f "$dest/$file" ] && return
   mkdir -p "$dest/$(dirname "$file")"
   echo "$repo/$file"
   # A transfer that stalls for a minute counts as dropped, like one that breaks.
   status="$(hub "${progress[@]}" -SL --retry 3 --connect-timeout 15 --speed-limit 1 --speed-time 60 -C - -w '%{http_code}' \
-    -o "$dest/$file.part" "$endpoint/$repo/resolve/main/$file")" || rc=$?
+    -o "$dest/$file.part" "$endpoint/$repo/resolve/$revision/$file")" || rc=$?
   # The server ignored the range (curl's 33) or found nothing after it (416): the next run starts the file afresh.
   if [ "$rc" -eq 33 ] || [ "$status" = 416 ]; then rm -f "$dest/$file.part"; status=000; fi
   if [ "$rc" -ne 0 ]; then status=000; fi
@@ -107,20 +112,24 @@ external_data() {
     | sed "s|^|$(dirname "$2")/|" || true
 }
 
-# stage REPO NAME FILE... (FILE? is optional): downloads into $models/.NAME.partial, with the graph's side files.
+# stage REPO REVISION NAME FILE... (FILE? is optional): downloads into $models/.NAME.partial, with the graph's side files.
 stage() {
-  local repo="$1" name="$2"; shift 2
+  local repo="$1" revision="$2" name="$3"; shift 3
   local staging="$models/.$name.partial" spec
-  # Resume only what the same repo left behind.
-  if [ "$(cat "$staging/.repo" 2>/dev/null)" != "$repo" ]; then rm -rf "$staging"; fi
+  # Resume only what the same commit of the same repo left behind.
+  if [ "$(cat "$staging/.repo" 2>/dev/null)" != "$repo@$revision" ]; then rm -rf "$staging"; fi
   mkdir -p "$staging"
-  echo "$repo" >"$staging/.repo"
+  echo "$repo@$revision" >"$staging/.repo"
   staged+=("$staging")
   for spec in "$@"; do
-    if [[ "$spec" == *\? ]]; then fetch "$repo" "$staging" "${spec%\?}" optional; else fetch "$repo" "$staging" "$spec"; fi
+    if [[ "$spec" == *\? ]]; then
+      fetch "$repo" "$revision" "$staging" "${spec%\?}" optional
+    else
+      fetch "$repo" "$revision" "$staging" "$spec"
+    fi
   done
   while read -r spec; do
-    fetch "$repo" "$staging" "$spec"
+    fetch "$repo" "$revision" "$staging" "$spec"
   done < <(external_data "$staging" onnx/model.onnx)
 }
 
@@ -136,15 +145,16 @@ require() {
   exit 1
 }
 
-probe "$embedding_repo"
-probe "$llm_repo"
+# A failed probe exits its command substitution, and the failed assignment then stops the script.
+embedding_revision="$(probe "$embedding_repo")"
+llm_revision="$(probe "$llm_repo")"
 
-stage "$embedding_repo" embedding \
+stage "$embedding_repo" "$embedding_revision" embedding \
   config.json tokenizer_config.json tokenizer.json? vocab.txt? special_tokens_map.json? \
   sentence_bert_config.json modules.json 1_Pooling/config.json config_sentence_transformers.json? onnx/model.onnx
 require "$embedding_repo" embedding tokenizer.json vocab.txt
 
-stage "$llm_repo" llm \
+stage "$llm_repo" "$llm_revision" llm \
   config.json generation_config.json? tokenizer_config.json tokenizer.json? vocab.json? merges.txt? \
   tokenizer.model? special_tokens_map.json? added_tokens.json? chat_template.jinja? chat_template.json? onnx/model.onnx
 require "$llm_repo" llm tokenizer.json vocab.json+merges.txt tokenizer.model

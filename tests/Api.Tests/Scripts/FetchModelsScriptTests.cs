@@ -59,6 +59,9 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         AssertSameFiles(_decoder, Path.Combine(Models, "llm"));
         Assert.Equal(ModelFolders, Entries(Models));
         Assert.All(_hub.Requests, request => Assert.Equal("", request.Authorization));
+        // Every file from the commit the model page named, so that a push during the download cannot mix two snapshots.
+        Assert.All(Downloads(), request => Assert.Matches(
+            $"^/({EncoderRepo}/resolve/{LoopbackHub.Commit(EncoderRepo)}|{DecoderRepo}/resolve/{LoopbackHub.Commit(DecoderRepo)})/", request.Path));
 
         Assert.Equal(await EmbedAsync(_encoder), await EmbedAsync(Path.Combine(Models, "embedding")));
         var (text, tokens) = await GenerateAsync(Path.Combine(Models, "llm"));
@@ -67,12 +70,24 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_a_commit_on_the_model_page_files_come_from_main()
+    {
+        _hub.HideCommit(DecoderRepo);
+
+        var run = await RunAsync();
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        AssertSameFiles(_decoder, Path.Combine(Models, "llm"));
+        Assert.Contains(Downloads(), request => request.Path == $"/{DecoderRepo}/resolve/main/onnx/model.onnx");
+    }
+
+    [Fact]
     public async Task Hf_token_is_sent_as_a_bearer_header_on_every_request()
     {
         var run = await RunAsync(("HF_TOKEN", "hf_loopback"));
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains(_hub.Requests, request => request.Path.Contains("/resolve/main/onnx/model.onnx_data", StringComparison.Ordinal));
+        Assert.Contains(Downloads(), request => request.Path.EndsWith("/onnx/model.onnx_data", StringComparison.Ordinal));
         Assert.All(_hub.Requests, request => Assert.Equal("Bearer hf_loopback", request.Authorization));
     }
 
@@ -139,7 +154,7 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("answered 404 for forge/no-such-model", run.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain(_hub.Requests, request => request.Path.Contains("/resolve/", StringComparison.Ordinal));
+        Assert.Empty(Downloads());
         AssertUnchanged(previous);
     }
 
@@ -169,7 +184,7 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
             .Where(path => !Path.GetRelativePath(Models, path).StartsWith('.')).Order());
         var part = new FileInfo(Path.Combine(Models, ".llm.partial", "onnx", "model.onnx_data.part"));
         Assert.InRange(part.Length, 1, new FileInfo(Path.Combine(_decoder, "onnx", "model.onnx_data")).Length - 1);
-        var requestsBefore = _hub.Requests.Count;
+        var downloadsBefore = Downloads().Count;
 
         var second = await RunAsync();
 
@@ -177,7 +192,7 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         AssertSameFiles(_decoder, Path.Combine(Models, "llm"));
         AssertSameFiles(_encoder, Path.Combine(Models, "embedding"));
         Assert.Equal(ModelFolders, Entries(Models));
-        var again = _hub.Requests.Skip(requestsBefore).Where(request => request.Path.Contains("/resolve/", StringComparison.Ordinal)).ToList();
+        var again = Downloads().Skip(downloadsBefore).ToList();
         var resumed = Assert.Single(again, request => request.Path.EndsWith("/onnx/model.onnx_data", StringComparison.Ordinal));
         Assert.Equal($"bytes={part.Length}-", resumed.Range);
         Assert.DoesNotContain(again, request => request.Path.EndsWith("/onnx/model.onnx", StringComparison.Ordinal));
@@ -232,6 +247,8 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         AssertSameFiles(_otherDecoder, Path.Combine(Models, "llm"));
         Assert.Equal(ModelFolders, Entries(Models));
     }
+
+    private List<HubRequest> Downloads() => [.. _hub.Requests.Where(request => request.Path.Contains("/resolve/", StringComparison.Ordinal))];
 
     private async Task<ScriptRun> RunAsync(params (string Name, string Value)[] overrides)
     {

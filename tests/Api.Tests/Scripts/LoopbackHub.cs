@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,8 +10,8 @@ namespace Rag.Api.Tests.Scripts;
 
 /// <summary>
 /// The two Hugging Face hub routes scripts/fetch-models.sh uses, on Kestrel over loopback: <c>/api/models/{repo}</c>
-/// (200 with the file list, 404 for an unknown repo) and <c>/{repo}/resolve/main/{file}</c> serving a local folder
-/// (404 for a file it lacks, ranges honoured as the hub's CDN does). Every request's path, Authorization and Range
+/// (200 with the commit and the file list, 404 for an unknown repo) and <c>/{repo}/resolve/{main or the commit}/{file}</c>
+/// serving a local folder (404 for a file it lacks, ranges honoured as the hub's CDN does). Every request's path, Authorization and Range
 /// headers are recorded.
 /// </summary>
 internal sealed class LoopbackHub : IAsyncDisposable
@@ -19,6 +21,7 @@ internal sealed class LoopbackHub : IAsyncDisposable
     private readonly ConcurrentQueue<HubRequest> _requests = new();
     private readonly ConcurrentDictionary<string, Break> _breaks = new();
     private readonly ConcurrentDictionary<string, bool> _gated = new();
+    private readonly ConcurrentDictionary<string, bool> _commitHidden = new();
 
     private LoopbackHub(WebApplication app, IReadOnlyDictionary<string, string> repos)
     {
@@ -44,7 +47,7 @@ internal sealed class LoopbackHub : IAsyncDisposable
             return next(context);
         });
         hub._app.MapGet("/api/models/{owner}/{name}", hub.Info);
-        hub._app.MapGet("/{owner}/{name}/resolve/main/{**file}", hub.ResolveAsync);
+        hub._app.MapGet("/{owner}/{name}/resolve/{revision}/{**file}", hub.ResolveAsync);
         await hub._app.StartAsync();
         return hub;
     }
@@ -63,6 +66,12 @@ internal sealed class LoopbackHub : IAsyncDisposable
         return stall.HalfSent.Task;
     }
 
+    /// <summary>The commit main points at, which the model page states.</summary>
+    public static string Commit(string repo) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(repo)))[..40];
+
+    /// <summary>The model page of <paramref name="repo"/> leaves the commit out, as a plain mirror might.</summary>
+    public void HideCommit(string repo) => _commitHidden[repo] = true;
+
     /// <summary>Files of <paramref name="repo"/> need a bearer token, as a gated repo's do; its model page stays public.</summary>
     public void Gate(string repo) => _gated[repo] = true;
 
@@ -75,13 +84,15 @@ internal sealed class LoopbackHub : IAsyncDisposable
         }
         var siblings = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(path => new { rfilename = Path.GetRelativePath(folder, path).Replace('\\', '/') });
-        return Results.Json(new { id = repo, siblings });
+        return _commitHidden.ContainsKey(repo)
+            ? Results.Json(new { id = repo, siblings })
+            : Results.Json(new { id = repo, sha = Commit(repo), siblings });
     }
 
-    private async Task<IResult> ResolveAsync(HttpContext context, string owner, string name, string file)
+    private async Task<IResult> ResolveAsync(HttpContext context, string owner, string name, string revision, string file)
     {
         var repo = $"{owner}/{name}";
-        if (!_repos.TryGetValue(repo, out var folder))
+        if (!_repos.TryGetValue(repo, out var folder) || (revision != "main" && revision != Commit(repo)))
         {
             return Results.NotFound();
         }
