@@ -182,8 +182,8 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         Assert.Contains("run the script again to resume", first.Stderr, StringComparison.Ordinal);
         Assert.Equal(previous.Keys.Order(), Directory.EnumerateFiles(Models, "*", SearchOption.AllDirectories)
             .Where(path => !Path.GetRelativePath(Models, path).StartsWith('.')).Order());
-        var part = new FileInfo(Path.Combine(Models, ".llm.partial", "onnx", "model.onnx_data.part"));
-        Assert.InRange(part.Length, 1, new FileInfo(Path.Combine(_decoder, "onnx", "model.onnx_data")).Length - 1);
+        var part = new FileInfo(Path.Combine(Models, ".llm.partial", "onnx", "model.onnx_data.part")).Length;
+        Assert.InRange(part, 1, new FileInfo(Path.Combine(_decoder, "onnx", "model.onnx_data")).Length - 1);
         var downloadsBefore = Downloads().Count;
 
         var second = await RunAsync();
@@ -194,7 +194,7 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         Assert.Equal(ModelFolders, Entries(Models));
         var again = Downloads().Skip(downloadsBefore).ToList();
         var resumed = Assert.Single(again, request => request.Path.EndsWith("/onnx/model.onnx_data", StringComparison.Ordinal));
-        Assert.Equal($"bytes={part.Length}-", resumed.Range);
+        Assert.Equal($"bytes={part}-", resumed.Range);
         Assert.DoesNotContain(again, request => request.Path.EndsWith("/onnx/model.onnx", StringComparison.Ordinal));
     }
 

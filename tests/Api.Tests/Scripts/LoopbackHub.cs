@@ -10,9 +10,9 @@ namespace Rag.Api.Tests.Scripts;
 
 /// <summary>
 /// The two Hugging Face hub routes scripts/fetch-models.sh uses, on Kestrel over loopback: <c>/api/models/{repo}</c>
-/// (200 with the commit and the file list, 404 for an unknown repo) and <c>/{repo}/resolve/{main or the commit}/{file}</c>
-/// serving a local folder (404 for a file it lacks, ranges honoured as the hub's CDN does). Every request's path, Authorization and Range
-/// headers are recorded.
+/// (200 with the commit and the file list, 404 for an unknown repo) and
+/// <c>/{repo}/resolve/{main or the commit}/{file}</c> serving a local folder (404 for a file it lacks, ranges honoured
+/// as the hub's CDN does). Every request's path, Authorization and Range headers are recorded.
 /// </summary>
 internal sealed class LoopbackHub : IAsyncDisposable
 {
