@@ -3,18 +3,21 @@
 #
 # Models, in order of preference:
 #   1. Llm__ModelPath / Embedding__ModelPath when set;
-#   2. real Hugging Face exports in .data/models/{llm,embedding}, fetched earlier by scripts/fetch-models.sh;
-#   3. untrained demo models generated offline by tools/ModelForge (the log and the web page say so).
+#   2. real Hugging Face exports in $RAG_MODELS_DIR/{llm,embedding}, fetched earlier by scripts/fetch-models.sh;
+#   3. untrained demo models generated offline by tools/ModelForge into $RAG_MODELS_DIR/demo-{llm,embedding}
+#      (the log and the web page say so).
+# RAG_MODELS_DIR defaults to .data/models (relative to the checkout), as in scripts/fetch-models.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/dotnet-env.sh
 
-models=".data/models"
+models="${RAG_MODELS_DIR:-.data/models}"
+[[ "$models" == /* ]] || models="$PWD/$models"
 if [ -z "${Llm__ModelPath:-}" ]; then
-  if [ -d "$models/llm" ]; then export Llm__ModelPath="$PWD/$models/llm"; else export Llm__ModelPath="$PWD/$models/demo-llm"; fi
+  if [ -d "$models/llm" ]; then export Llm__ModelPath="$models/llm"; else export Llm__ModelPath="$models/demo-llm"; fi
 fi
 if [ -z "${Embedding__ModelPath:-}" ]; then
-  if [ -d "$models/embedding" ]; then export Embedding__ModelPath="$PWD/$models/embedding"; else export Embedding__ModelPath="$PWD/$models/demo-embedding"; fi
+  if [ -d "$models/embedding" ]; then export Embedding__ModelPath="$models/embedding"; else export Embedding__ModelPath="$models/demo-embedding"; fi
 fi
 
 # Demo vectors and real ones never share a database: their dimensions differ, and demo answers are noise.
