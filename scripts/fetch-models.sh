@@ -3,6 +3,9 @@
 #   RAG_MODELS_DIR     (default .data/models, relative to the checkout; ./run.sh reads the same variable)
 #   RAG_EMBEDDING_REPO (default sentence-transformers/all-MiniLM-L6-v2: a sentence-transformers repo with onnx/model.onnx)
 #   RAG_LLM_REPO       (default HuggingFaceTB/SmolLM2-360M-Instruct, Optimum/transformers.js layout under onnx/)
+#   RAG_EMBEDDING_ONNX_FILE, RAG_LLM_ONNX_FILE
+#                      (default onnx/model.onnx) the graph to fetch when a repo offers variants, e.g. onnx/model_q4.onnx
+#                      or onnx/model_qint8_avx512.onnx: only that one is downloaded, and the loaders pick a folder's only graph
 #   HF_ENDPOINT        (default https://huggingface.co; a mirror serving the same routes works too)
 #   HF_TOKEN           for gated models such as Llama 3; unset, the token `huggingface-cli login` saved is used
 # Needs a network: without one it says so and changes nothing. Each model comes from one commit (the one main points
@@ -15,6 +18,8 @@ endpoint="${HF_ENDPOINT:-https://huggingface.co}"
 endpoint="${endpoint%/}"
 embedding_repo="${RAG_EMBEDDING_REPO:-sentence-transformers/all-MiniLM-L6-v2}"
 llm_repo="${RAG_LLM_REPO:-HuggingFaceTB/SmolLM2-360M-Instruct}"
+embedding_graph="${RAG_EMBEDDING_ONNX_FILE:-onnx/model.onnx}"
+llm_graph="${RAG_LLM_ONNX_FILE:-onnx/model.onnx}"
 models="${RAG_MODELS_DIR:-.data/models}"
 
 # Where huggingface_hub keeps the token of `huggingface-cli login`.
@@ -112,14 +117,15 @@ external_data() {
     | sed "s|^|$(dirname "$2")/|" || true
 }
 
-# stage REPO REVISION NAME FILE... (FILE? is optional): downloads into $models/.NAME.partial, with the graph's side files.
+# stage REPO REVISION NAME GRAPH FILE... (FILE? is optional): downloads into $models/.NAME.partial, then GRAPH and the
+# side files it names.
 stage() {
-  local repo="$1" revision="$2" name="$3"; shift 3
+  local repo="$1" revision="$2" name="$3" graph="$4"; shift 4
   local staging="$models/.$name.partial" spec
   # Resume only what the same commit of the same repo left behind.
-  if [ "$(cat "$staging/.repo" 2>/dev/null)" != "$repo@$revision" ]; then rm -rf "$staging"; fi
+  if [ "$(cat "$staging/.repo" 2>/dev/null)" != "$repo@$revision:$graph" ]; then rm -rf "$staging"; fi
   mkdir -p "$staging"
-  echo "$repo@$revision" >"$staging/.repo"
+  echo "$repo@$revision:$graph" >"$staging/.repo"
   staged+=("$staging")
   for spec in "$@"; do
     if [[ "$spec" == *\? ]]; then
@@ -128,9 +134,10 @@ stage() {
       fetch "$repo" "$revision" "$staging" "$spec"
     fi
   done
+  fetch "$repo" "$revision" "$staging" "$graph"
   while read -r spec; do
     fetch "$repo" "$revision" "$staging" "$spec"
-  done < <(external_data "$staging" onnx/model.onnx)
+  done < <(external_data "$staging" "$graph")
 }
 
 # require REPO NAME FORM...: the staged NAME has a tokenizer in one of the FORMs the loaders read (a+b: both files).
@@ -149,14 +156,14 @@ require() {
 embedding_revision="$(probe "$embedding_repo")"
 llm_revision="$(probe "$llm_repo")"
 
-stage "$embedding_repo" "$embedding_revision" embedding \
+stage "$embedding_repo" "$embedding_revision" embedding "$embedding_graph" \
   config.json tokenizer_config.json tokenizer.json? vocab.txt? special_tokens_map.json? \
-  sentence_bert_config.json modules.json 1_Pooling/config.json config_sentence_transformers.json? onnx/model.onnx
+  sentence_bert_config.json modules.json 1_Pooling/config.json config_sentence_transformers.json?
 require "$embedding_repo" embedding tokenizer.json vocab.txt
 
-stage "$llm_repo" "$llm_revision" llm \
+stage "$llm_repo" "$llm_revision" llm "$llm_graph" \
   config.json generation_config.json? tokenizer_config.json tokenizer.json? vocab.json? merges.txt? \
-  tokenizer.model? special_tokens_map.json? added_tokens.json? chat_template.jinja? chat_template.json? onnx/model.onnx
+  tokenizer.model? special_tokens_map.json? added_tokens.json? chat_template.jinja? chat_template.json?
 require "$llm_repo" llm tokenizer.json vocab.json+merges.txt tokenizer.model
 
 # Swap both in together, so a failure above leaves the previous pair untouched.

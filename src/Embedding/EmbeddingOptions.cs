@@ -11,7 +11,7 @@ public sealed class EmbeddingOptions : IValidatableObject
 
     /// <summary>
     /// The ONNX file inside the folder, e.g. <c>onnx/model_qint8_avx512.onnx</c>; by default
-    /// <c>onnx/model.onnx</c>, then <c>model.onnx</c>.
+    /// <c>onnx/model.onnx</c>, then <c>model.onnx</c>, then the only graph in the folder.
     /// </summary>
     public string? ModelFile { get; set; }
 

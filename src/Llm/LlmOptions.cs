@@ -9,6 +9,12 @@ public sealed class LlmOptions : IValidatableObject
     [Required]
     public string ModelPath { get; set; } = "";
 
+    /// <summary>
+    /// The decoder graph inside the folder when it holds several variants, e.g. <c>onnx/model_q4.onnx</c>; by default
+    /// the one genai_config.json names, else <c>onnx/model.onnx</c>, <c>model.onnx</c>, a merged decoder, or the only graph.
+    /// </summary>
+    public string? ModelFile { get; set; }
+
     /// <summary>"cpu" (default) or "cuda".</summary>
     [RegularExpression("^(?i)(cpu|cuda)$", ErrorMessage = "Llm:ExecutionProvider must be 'cpu' or 'cuda'.")]
     public string ExecutionProvider { get; set; } = "cpu";
@@ -35,6 +41,10 @@ public sealed class LlmOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(ModelPath) && !Directory.Exists(ModelPath))
         {
             yield return new ValidationResult($"Llm:ModelPath '{ModelPath}' does not exist.", [nameof(ModelPath)]);
+        }
+        else if (ModelFile is not null && !File.Exists(Path.Combine(ModelPath, ModelFile)))
+        {
+            yield return new ValidationResult($"Llm:ModelFile '{Path.Combine(ModelPath, ModelFile)}' does not exist.", [nameof(ModelFile)]);
         }
     }
 }

@@ -67,8 +67,19 @@ public sealed record ModelFolder
                 return file;
             }
         }
+        // A folder fetched with one variant only (onnx/model_qint8_avx512.onnx, …) needs no configuration.
+        string[] graphs = [.. new[] { path, System.IO.Path.Combine(path, "onnx") }
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.onnx"))
+            .Order(StringComparer.Ordinal)];
+        if (graphs.Length == 1)
+        {
+            return graphs[0];
+        }
         var tried = string.Join("' or '", DefaultModelFiles.Select(f => System.IO.Path.Combine(path, f)));
-        throw new FileNotFoundException($"No ONNX model in '{path}': expected '{tried}' (or set Embedding:ModelFile).");
+        throw new FileNotFoundException(graphs.Length == 0
+            ? $"No ONNX model in '{path}': expected '{tried}' (or set Embedding:ModelFile)."
+            : $"'{path}' holds several ONNX models ({string.Join(", ", graphs.Select(g => System.IO.Path.GetRelativePath(path, g)))}): choose one with Embedding:ModelFile.");
     }
 
     private static PoolingModes ReadPooling(string file)

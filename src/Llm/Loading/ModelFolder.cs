@@ -29,7 +29,8 @@ public sealed class ModelFolder
         return File.Exists(path) ? path : null;
     }
 
-    public static ModelFolder Open(string path)
+    /// <param name="decoderFile">The decoder graph, relative to <paramref name="path"/>, when the folder holds several.</param>
+    public static ModelFolder Open(string path, string? decoderFile = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!System.IO.Directory.Exists(path))
@@ -38,13 +39,18 @@ public sealed class ModelFolder
         }
         var directory = Path.GetFullPath(path);
         var genai = ReadJson(directory, "genai_config.json");
-        var decoder = FindDecoder(directory, genai);
+        var decoder = FindDecoder(directory, decoderFile, genai);
         var config = ReadConfig(directory, genai);
         return new ModelFolder(directory, decoder, config);
     }
 
-    private static string FindDecoder(string directory, JsonNode? genai)
+    private static string FindDecoder(string directory, string? decoderFile, JsonNode? genai)
     {
+        if (decoderFile is not null)
+        {
+            var chosen = Path.Combine(directory, decoderFile);
+            return File.Exists(chosen) ? chosen : throw new ModelLoadException($"The configured decoder '{chosen}' does not exist.");
+        }
         if (genai?["model"]?["decoder"]?["filename"]?.GetValue<string>() is { } named)
         {
             var genaiPath = Path.Combine(directory, named);
@@ -60,9 +66,24 @@ public sealed class ModelFolder
                 return full;
             }
         }
-        throw new ModelLoadException(
-            $"No ONNX decoder in '{directory}': looked for {string.Join(", ", DecoderCandidates)} and genai_config.json.");
+        var graphs = Graphs(directory);
+        return graphs.Length switch
+        {
+            1 => Path.Combine(directory, graphs[0]),
+            0 => throw new ModelLoadException(
+                $"No ONNX decoder in '{directory}': looked for {string.Join(", ", DecoderCandidates)} and genai_config.json."),
+            _ => throw new ModelLoadException(
+                $"'{directory}' holds several ONNX graphs ({string.Join(", ", graphs)}): choose one with Llm:ModelFile."),
+        };
     }
+
+    // A folder fetched with one variant only (onnx/model_q4.onnx, model_fp16.onnx, …) needs no configuration.
+    private static string[] Graphs(string directory) =>
+        [.. new[] { directory, Path.Combine(directory, "onnx") }
+            .Where(System.IO.Directory.Exists)
+            .SelectMany(d => System.IO.Directory.EnumerateFiles(d, "*.onnx"))
+            .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)];
 
     private static ModelConfig ReadConfig(string directory, JsonNode? genai)
     {

@@ -35,7 +35,7 @@ public sealed class LlmModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
-        var folder = ModelFolder.Open(options.ModelPath);
+        var folder = ModelFolder.Open(options.ModelPath, options.ModelFile);
         var tokenizer = HfTokenizer.Load(folder.Directory);
         var template = ChatTemplate.FromConfig(tokenizer.Config);
         var plan = ExecutionPlan.From(options.ExecutionProvider, options.DeviceId);

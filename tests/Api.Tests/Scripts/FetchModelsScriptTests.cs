@@ -18,6 +18,8 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
     private const string EncoderRepo = "forge/tiny-encoder";
     private const string DecoderRepo = "forge/tiny-decoder";
     private const string OtherDecoderRepo = "forge/other-decoder";
+    private const string VariantEncoderRepo = "forge/variant-encoder";
+    private const string VariantDecoderRepo = "forge/variant-decoder";
     private static readonly string[] ModelFolders = ["embedding", "llm"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"rag-fetch-{Guid.NewGuid():N}");
@@ -34,12 +36,21 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         _encoder = Copy(ForgedModels.Encoder(), Path.Combine(_root, "hub", "encoder"));
         _decoder = Copy(ForgedModels.Decoder(new DecoderOptions(ForceExternalData: true)), Path.Combine(_root, "hub", "decoder"));
         _otherDecoder = ForgedModels.Decoder(seed: 2);
+        // Repos offering variants, like onnx-community's: the model.onnx beside the variant is another model's graph.
+        var variantEncoder = Copy(ForgedModels.Encoder(), Path.Combine(_root, "hub", "variant-encoder"));
+        File.Move(Path.Combine(variantEncoder, "onnx", "model.onnx"), Path.Combine(variantEncoder, "onnx", "model_qint8_avx512.onnx"));
+        File.Copy(Path.Combine(ForgedModels.Encoder(seed: 2), "onnx", "model.onnx"), Path.Combine(variantEncoder, "onnx", "model.onnx"));
+        var variantDecoder = Copy(ForgedModels.Decoder(), Path.Combine(_root, "hub", "variant-decoder"));
+        File.Move(Path.Combine(variantDecoder, "onnx", "model.onnx"), Path.Combine(variantDecoder, "onnx", "model_q4.onnx"));
+        File.Copy(Path.Combine(_otherDecoder, "onnx", "model.onnx"), Path.Combine(variantDecoder, "onnx", "model.onnx"));
         Directory.CreateDirectory(Path.Combine(_root, "hf-home"));
         _hub = await LoopbackHub.StartAsync(new Dictionary<string, string>
         {
             [EncoderRepo] = _encoder,
             [DecoderRepo] = _decoder,
             [OtherDecoderRepo] = _otherDecoder,
+            [VariantEncoderRepo] = variantEncoder,
+            [VariantDecoderRepo] = variantDecoder,
         });
     }
 
@@ -67,6 +78,20 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         var (text, tokens) = await GenerateAsync(Path.Combine(Models, "llm"));
         Assert.InRange(tokens, 1, 4);
         Assert.Equal((await GenerateAsync(_decoder)).Text, text);
+    }
+
+    [Fact]
+    public async Task A_chosen_variant_is_the_only_graph_fetched_and_the_loaders_pick_it()
+    {
+        var run = await RunAsync(
+            ("RAG_EMBEDDING_REPO", VariantEncoderRepo), ("RAG_EMBEDDING_ONNX_FILE", "onnx/model_qint8_avx512.onnx"),
+            ("RAG_LLM_REPO", VariantDecoderRepo), ("RAG_LLM_ONNX_FILE", "onnx/model_q4.onnx"));
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal(["onnx/model_qint8_avx512.onnx"], Graphs(Path.Combine(Models, "embedding")));
+        Assert.Equal(["onnx/model_q4.onnx"], Graphs(Path.Combine(Models, "llm")));
+        Assert.Equal(await EmbedAsync(ForgedModels.Encoder()), await EmbedAsync(Path.Combine(Models, "embedding")));
+        Assert.Equal((await GenerateAsync(ForgedModels.Decoder())).Text, (await GenerateAsync(Path.Combine(Models, "llm"))).Text);
     }
 
     [Fact]
@@ -306,6 +331,9 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
 
     private static List<string> Relative(string folder) =>
         [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(folder, path)).Order()];
+
+    private static List<string> Graphs(string folder) =>
+        [.. Relative(folder).Where(file => file.EndsWith(".onnx", StringComparison.Ordinal)).Select(file => file.Replace('\\', '/'))];
 
     private static List<string> Entries(string folder) =>
         [.. Directory.EnumerateFileSystemEntries(folder).Select(path => Path.GetFileName(path)).Order()];

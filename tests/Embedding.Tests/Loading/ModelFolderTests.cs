@@ -47,6 +47,20 @@ public sealed class ModelFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_single_variant_is_found_without_configuration_and_several_ask_for_Embedding_ModelFile()
+    {
+        Write("onnx/model_qint8_avx512.onnx", "");
+
+        Assert.Equal(Path.Combine(_folder, "onnx/model_qint8_avx512.onnx"), ModelFolder.Read(_folder).OnnxFile);
+
+        Write("onnx/model_O4.onnx", "");
+        var error = Assert.Throws<FileNotFoundException>(() => ModelFolder.Read(_folder));
+        Assert.Contains("model_O4.onnx", error.Message, StringComparison.Ordinal);
+        Assert.Contains("model_qint8_avx512.onnx", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Embedding:ModelFile", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_folder_without_a_tokenizer_names_the_vocabulary_it_looked_for()
     {
         Write("model.onnx", "");

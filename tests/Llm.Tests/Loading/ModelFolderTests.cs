@@ -63,6 +63,27 @@ public class ModelFolderTests
     }
 
     [Fact]
+    public void A_single_variant_is_found_without_configuration_and_several_ask_for_Llm_ModelFile()
+    {
+        using var dir = new TempFolder();
+        dir.Write("config.json", LlamaConfig);
+        var q4 = dir.Write("onnx/model_q4.onnx", "");
+
+        Assert.Equal(q4, ModelFolder.Open(dir.Path).DecoderPath);
+
+        var fp16 = dir.Write("onnx/model_fp16.onnx", "");
+        var several = Assert.Throws<ModelLoadException>(() => ModelFolder.Open(dir.Path));
+        Assert.Contains("onnx/model_fp16.onnx, onnx/model_q4.onnx", several.Message, StringComparison.Ordinal);
+        Assert.Contains("Llm:ModelFile", several.Message, StringComparison.Ordinal);
+        Assert.Equal(fp16, ModelFolder.Open(dir.Path, "onnx/model_fp16.onnx").DecoderPath);
+        Assert.Contains("model_int8.onnx", Assert.Throws<ModelLoadException>(() => ModelFolder.Open(dir.Path, "onnx/model_int8.onnx")).Message, StringComparison.Ordinal);
+
+        // The usual name still wins over variants beside it.
+        var standard = dir.Write("onnx/model.onnx", "");
+        Assert.Equal(standard, ModelFolder.Open(dir.Path).DecoderPath);
+    }
+
+    [Fact]
     public void Missing_pieces_fail_with_the_file_named()
     {
         using var dir = new TempFolder();
