@@ -34,7 +34,7 @@ public static class AskEndpoints
         var maxLength = services.Options.Value.MaxQuestionLength;
         if (request.Question!.Length > maxLength)
         {
-            return Problems.BadRequest($"The question has {request.Question.Length} characters; the limit is {maxLength} (Api:MaxQuestionLength).", "Question too long");
+            return Problems.QuestionTooLong(request.Question.Length, maxLength);
         }
         var filter = SearchEndpoints.ReadFilter(request.Filter);
         if (!await services.CollectionExistsAsync(collection, cancellationToken))

@@ -17,6 +17,9 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
+    public static ProblemHttpResult QuestionTooLong(int length, int limit) =>
+        BadRequest($"The question has {length} characters; the limit is {limit} (Api:MaxQuestionLength).", "Question too long");
+
     public static ProblemHttpResult ModelNotFound(string model) =>
         NotFound($"Model '{model}' is not loaded here; GET /v1/models lists the models this service serves.", "Model not found");
 

@@ -164,6 +164,21 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task Chat_with_a_collection_refuses_a_question_over_the_limit_as_ask_does()
+    {
+        await Corpus.SeedAsync(server.Client, "openai-grounded-long");
+
+        using var response = await server.Client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = new string('a', 501) } },
+            collection = "openai-grounded-long",
+        });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("Api:MaxQuestionLength", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chat_with_a_collection_and_an_unreachable_min_score_abstains()
     {
         await Corpus.SeedAsync(server.Client, "openai-grounded-threshold");

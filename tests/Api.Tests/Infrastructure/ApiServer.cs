@@ -42,6 +42,8 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
+            // Without a URL the service takes its default, 127.0.0.1:8080, which a running ./run.sh already holds.
+            ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
             ["Llm:ModelPath"] = ForgedModels.Decoder(),
             ["Embedding:ModelPath"] = ForgedModels.Encoder(lexical: true),

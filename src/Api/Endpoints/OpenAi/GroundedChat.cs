@@ -35,9 +35,13 @@ internal static class GroundedChat
             return (null, Problems.CollectionNotFound(collection));
         }
         var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text;
-        return string.IsNullOrWhiteSpace(question)
-            ? (null, Problems.BadRequest("With 'collection' set, the last user message is the question; it is missing or empty."))
-            : (question, null);
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            return (null, Problems.BadRequest("With 'collection' set, the last user message is the question; it is missing or empty."));
+        }
+        // As for /ask: a question that crowds every source out of the window would only ever abstain.
+        var limit = services.Options.Value.MaxQuestionLength;
+        return question.Length > limit ? (null, Problems.QuestionTooLong(question.Length, limit)) : (question, null);
     }
 
     /// <summary>The messages before the question (the last user message): the conversation it continues.</summary>

@@ -16,4 +16,5 @@ public sealed record OpenAiServices(
     Embedder Embedder,
     Answerer Answerer,
     ApiMetrics Metrics,
+    IOptions<ApiOptions> Options,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> Json);
