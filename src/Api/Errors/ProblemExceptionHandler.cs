@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rag.Api.Hosting;
 using Rag.Llm.Generation;
 using Rag.Llm.Serving;
+using Rag.Retrieval.Answering;
 using Rag.Retrieval.Extraction;
 using Rag.Retrieval.Search;
 using Rag.Retrieval.Storage;
@@ -56,6 +57,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         UnreadableDocumentException unreadable => (422, "Unreadable document", unreadable.Message),
         TagFilterException filter => (400, "Invalid filter", filter.Message),
         PromptTooLongException tooLong => (400, "Prompt too long", tooLong.Message),
+        NoRoomForSourcesException noRoom => (400, "Prompt too long", noRoom.Message),
         EmbeddingModelMismatchException mismatch => (409, "Embedding model mismatch", mismatch.Message),
         ClientProblemException problem => (problem.Status, problem.Title, problem.Message),
         _ => (500, "Internal server error", "The service failed to handle this request; the error is in its log."),

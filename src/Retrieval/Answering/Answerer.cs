@@ -12,7 +12,7 @@ namespace Rag.Retrieval.Answering;
 /// <summary>
 /// Answers a question from a collection: retrieve, build the grounded prompt, stream the LLM's
 /// answer, map the [n] it cites back to chunks. With nothing relevant retrieved it abstains
-/// without calling the LLM.
+/// without calling the LLM; with passages that cannot fit the window it refuses rather than abstain.
 /// </summary>
 public sealed class Answerer(
     ChunkSearch search,
@@ -60,9 +60,13 @@ public sealed class Answerer(
         // window for it, and the engine ends an answer that reaches the window's end with finish reason "length".
         var answerRoom = Math.Min(generation.MaxOutputTokens.Value, settings.ChatContextTokens / 2);
         var (messages, sources) = AnswerPrompt.Build(request.Query, retrieved.Hits, chatTokenizer, settings.ChatContextTokens, answerRoom, conversation);
+        if (sources.Count > 0 && sources.All(s => s.Number is null))
+        {
+            throw new NoRoomForSourcesException(settings.ChatContextTokens, answerRoom);
+        }
         yield return new AnswerSourcesUpdate(sources);
 
-        if (!sources.Any(s => s.Number is not null))
+        if (sources.Count == 0)
         {
             var timings = new AnswerTimings(retrieved.EmbedTime.TotalMilliseconds, retrieved.SearchTime.TotalMilliseconds, null, null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             yield return new AnswerDeltaUpdate(NothingFound);

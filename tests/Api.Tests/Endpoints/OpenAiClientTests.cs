@@ -179,6 +179,25 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task Chat_with_a_collection_whose_instructions_fill_the_window_is_400_not_an_abstention()
+    {
+        await Corpus.SeedAsync(server.Client, "openai-grounded-full");
+
+        using var response = await server.Client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            messages = new[]
+            {
+                new { role = "system", content = string.Join(' ', Enumerable.Repeat("Always answer politely and briefly.", 60)) },
+                new { role = "user", content = "Where does the cat like to sit?" },
+            },
+            collection = "openai-grounded-full",
+        });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("no room", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chat_with_a_collection_and_an_unreachable_min_score_abstains()
     {
         await Corpus.SeedAsync(server.Client, "openai-grounded-threshold");
