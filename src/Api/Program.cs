@@ -20,6 +20,7 @@ app.MapScalarApiReference();
 var v1 = app.MapGroup("/v1").RequireAuthorization();
 v1.MapOpenAiEndpoints();
 v1.MapModelsEndpoints();
+v1.MapCollectionsEndpoints();
 var collection = v1.MapGroup("/collections/{collection}").AddEndpointFilter<CollectionRouteFilter>();
 collection.MapDocumentsEndpoints();
 collection.MapSearchEndpoints();

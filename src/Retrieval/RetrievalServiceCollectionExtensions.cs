@@ -60,6 +60,7 @@ public static class RetrievalServiceCollectionExtensions
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             sp.GetRequiredService<IOptions<RetrievalOptions>>().Value.EmbeddingBatchSize));
         services.TryAddSingleton<DocumentStore>();
+        services.TryAddSingleton<CollectionStore>();
         services.TryAddSingleton<ChunkSearch>();
         services.TryAddSingleton<Answerer>();
         services.TryAddSingleton<IngestionPipeline>();

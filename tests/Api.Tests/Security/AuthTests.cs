@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Rag.Api.Tests.Infrastructure;
 
 namespace Rag.Api.Tests.Security;
@@ -65,6 +66,29 @@ public sealed class AuthTests(KeyedApiServer server) : IClassFixture<KeyedApiSer
         using var search = await team.PostAsJsonAsync("/v1/collections/team-a/search", new { query = "cat" });
         Assert.Equal(HttpStatusCode.OK, search.StatusCode);
     }
+
+    [Fact]
+    public async Task A_key_limited_to_a_collection_lists_only_it_and_cannot_delete_another()
+    {
+        using var admin = server.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KeyedApiServer.AdminKey);
+        using var team = server.CreateClient();
+        team.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KeyedApiServer.TeamKey);
+        await Corpus.UploadAsync(admin, "team-a", "soup.md", Corpus.Soup);
+        await Corpus.UploadAsync(admin, "team-c", "weather.txt", Corpus.Weather);
+
+        var seenByTeam = await team.GetFromJsonAsync<JsonElement>("/v1/collections");
+        var seenByAdmin = await admin.GetFromJsonAsync<JsonElement>("/v1/collections");
+        using var delete = await team.DeleteAsync("/v1/collections/team-c");
+
+        Assert.Equal(["team-a"], Names(seenByTeam));
+        Assert.Contains("team-c", Names(seenByAdmin));
+        await ProblemAssert.IsProblemAsync(delete, HttpStatusCode.Forbidden);
+        Assert.Contains("team-c", Names(await admin.GetFromJsonAsync<JsonElement>("/v1/collections")));
+    }
+
+    private static List<string?> Names(JsonElement list) =>
+        [.. list.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("name").GetString())];
 
     [Theory]
     [InlineData("/health/live")]
