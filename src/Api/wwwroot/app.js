@@ -42,6 +42,19 @@ async function loadModels() {
   $("demo-banner").hidden = !models.some((m) => m.demo);
 }
 
+// The collections this key may use, offered as suggestions; typing a new name creates one with its first upload.
+async function loadCollections() {
+  const response = await fetch("/v1/collections", { headers: headers() });
+  if (!response.ok) return;
+  const options = (await response.json()).collections.map((c) => {
+    const option = document.createElement("option");
+    option.value = c.name;
+    option.label = `${c.documents} document${c.documents === 1 ? "" : "s"}`;
+    return option;
+  });
+  $("collection-names").replaceChildren(...options);
+}
+
 async function refreshDocuments() {
   clearTimeout(state.pollTimer);
   const response = await fetch(collectionUrl("/documents?limit=200"), { headers: headers() });
@@ -63,6 +76,7 @@ async function refreshDocuments() {
   for (const doc of documents) rows.append(documentRow(doc));
   $("documents-empty").hidden = rows.children.length > 0;
   if (state.queued.size > 0) state.pollTimer = setTimeout(refreshDocuments, 1000);
+  loadCollections();
 }
 
 function documentRow(doc) {

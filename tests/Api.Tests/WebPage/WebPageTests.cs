@@ -48,6 +48,8 @@ public sealed class WebPageTests(DemoApiServer server) : IClassFixture<DemoApiSe
             await page.ClickAsync("#upload");
             var row = page.Locator("#documents tbody tr", new() { HasText = Path.GetFileName(file) });
             await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("completed");
+            // The new collection is now among the suggestions of the collection field.
+            await Assertions.Expect(page.Locator("#collection-names option[value='web']")).ToHaveAttributeAsync("label", "1 document");
         }
         finally
         {
