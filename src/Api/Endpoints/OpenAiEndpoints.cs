@@ -173,15 +173,29 @@ public static class OpenAiEndpoints
         yield return "[DONE]";
     }
 
-    private static ChatOptions ToChatOptions(GenerationRequest request, OpenAiServices services, IList<string>? stop, int? maxTokens) => new()
+    private static ChatOptions ToChatOptions(GenerationRequest request, OpenAiServices services, IList<string>? stop, int? maxTokens)
     {
-        ModelId = services.Models.LlmId,
-        Temperature = request.Temperature,
-        TopP = request.TopP,
-        MaxOutputTokens = maxTokens,
-        StopSequences = stop,
-        Seed = request.Seed,
-    };
+        var options = new ChatOptions
+        {
+            ModelId = services.Models.LlmId,
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            MaxOutputTokens = maxTokens,
+            StopSequences = stop,
+            Seed = request.Seed,
+            PresencePenalty = request.PresencePenalty,
+            FrequencyPenalty = request.FrequencyPenalty,
+        };
+        if (request.RepetitionPenalty is { } repetition)
+        {
+            (options.AdditionalProperties ??= [])[ChatOptionsMapping.RepetitionPenalty] = repetition;
+        }
+        if (request.MinP is { } minP)
+        {
+            (options.AdditionalProperties ??= [])[ChatOptionsMapping.MinP] = minP;
+        }
+        return options;
+    }
 
     internal static string FinishReason(ChatFinishReason? reason) =>
         reason == ChatFinishReason.Length ? "length" : "stop";

@@ -55,6 +55,55 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task Frequency_and_repetition_penalties_change_greedy_text()
+    {
+        var chat = OpenAi.GetChatClient(await LlmIdAsync());
+        ChatMessage[] messages = [new UserChatMessage("Tell me a long story about the library.")];
+        async Task<string> GreedyAsync(ChatCompletionOptions options)
+        {
+            options.Temperature = 0;
+            options.MaxOutputTokenCount = 24;
+            ChatCompletion completion = await chat.CompleteChatAsync(messages, options);
+            return completion.Content[0].Text;
+        }
+
+        var plain = await GreedyAsync(new ChatCompletionOptions());
+        var frequency = await GreedyAsync(new ChatCompletionOptions { FrequencyPenalty = 2f });
+        using var repetition = await server.Client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = "Tell me a long story about the library." } },
+            temperature = 0,
+            max_tokens = 24,
+            repetition_penalty = 5.0,
+        });
+        var repeated = (await repetition.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
+
+        // The untrained model repeats one token when greedy; penalties that grow with the repeats push it off that token
+        // (a presence penalty, subtracted once, is smaller than that token's lead).
+        Assert.NotEqual(plain, frequency);
+        Assert.Equal(HttpStatusCode.OK, repetition.StatusCode);
+        Assert.NotEqual(plain, repeated);
+        Assert.Equal(plain, await GreedyAsync(new ChatCompletionOptions()));
+    }
+
+    [Theory]
+    [InlineData("frequency_penalty", 2.5)]
+    [InlineData("presence_penalty", -3.0)]
+    [InlineData("repetition_penalty", 0.0)]
+    [InlineData("min_p", 1.5)]
+    public async Task A_sampling_field_out_of_range_is_400_naming_it(string field, double value)
+    {
+        using var response = await server.Client.PostAsJsonAsync("/v1/chat/completions", new Dictionary<string, object>
+        {
+            ["messages"] = new[] { new { role = "user", content = "hi" } },
+            [field] = value,
+        });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains(field.Replace("_", "", StringComparison.Ordinal), problem.GetRawText().Replace("_", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Text_completion_round_trips_through_the_OpenAI_client_pipeline()
     {
         // The SDK keeps its legacy completions client internal; its pipeline (auth, transport, errors) carries the call.
