@@ -68,7 +68,7 @@ public static class OpenAiEndpoints
         if (request.Stream)
         {
             var includeUsage = request.StreamOptions?.IncludeUsage ?? false;
-            return TypedResults.ServerSentEvents(ChatChunksAsync(updates, recorder, id, created, services, includeUsage));
+            return TypedResults.ServerSentEvents(ChatChunksAsync(updates, recorder, id, created, services, includeUsage, request.Collection is null ? null : sources));
         }
         var response = await updates.ToChatResponseAsync(cancellationToken);
         return TypedResults.Ok(new ChatCompletionResponse(id, created, services.Models.LlmId,
@@ -133,14 +133,17 @@ public static class OpenAiEndpoints
     }
 
     private static async IAsyncEnumerable<string> ChatChunksAsync(
-        IAsyncEnumerable<ChatResponseUpdate> updates, GenerationRecorder recorder, string id, long created, OpenAiServices services, bool includeUsage)
+        IAsyncEnumerable<ChatResponseUpdate> updates, GenerationRecorder recorder, string id, long created, OpenAiServices services, bool includeUsage,
+        IReadOnlyList<SourceDto>? sources)
     {
         var json = services.Json.Value.SerializerOptions;
         var model = services.Models.LlmId;
         string Chunk(ChatDeltaDto delta, string? finishReason) =>
             JsonSerializer.Serialize(new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, delta, finishReason)], null), json);
 
-        yield return Chunk(new ChatDeltaDto("assistant", ""), null);
+        // The sources were read before the response started (the stream is primed up to its first text).
+        yield return JsonSerializer.Serialize(
+            new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, new ChatDeltaDto("assistant", ""), null)], null) { Sources = sources }, json);
         await foreach (var update in updates)
         {
             if (!string.IsNullOrEmpty(update.Text))

@@ -174,6 +174,35 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task Streaming_chat_with_a_collection_carries_the_sources_in_its_first_chunk()
+    {
+        await Corpus.SeedAsync(server.Client, "openai-grounded-stream");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new
+            {
+                messages = new[] { new { role = "user", content = "Where does the cat like to sit?" } },
+                collection = "openai-grounded-stream",
+                stream = true,
+            }),
+        };
+
+        using var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var chunks = new List<ServerSentEvent>();
+        await foreach (var e in ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync()))
+        {
+            chunks.Add(e);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var first = chunks[0].Json;
+        Assert.Equal("cats.txt", first.GetProperty("sources")[0].GetProperty("document_name").GetString());
+        Assert.Equal(1, first.GetProperty("sources")[0].GetProperty("n").GetInt32());
+        Assert.All(chunks.Skip(1).SkipLast(1), c => Assert.False(c.Json.TryGetProperty("sources", out _)));
+        Assert.Equal("[DONE]", chunks[^1].Data);
+    }
+
+    [Fact]
     public async Task Chat_with_a_collection_stops_at_the_requested_max_tokens()
     {
         await Corpus.SeedAsync(server.Client, "openai-grounded-length");

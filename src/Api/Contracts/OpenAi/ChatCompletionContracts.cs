@@ -58,6 +58,9 @@ public sealed record AssistantMessageDto(string Role, string Content);
 
 public sealed record ChatCompletionChunk(string Id, long Created, string Model, IReadOnlyList<ChatChunkChoiceDto> Choices, UsageDto? Usage)
 {
+    /// <summary>Extension: with a collection, the first chunk carries the passages the answer is grounded on, by their [n].</summary>
+    public IReadOnlyList<Rag.SourceDto>? Sources { get; init; }
+
     [JsonPropertyName("object")]
     public string ObjectType => "chat.completion.chunk";
 }
