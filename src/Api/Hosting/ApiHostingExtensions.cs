@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 using Rag.Api.Auth;
 using Rag.Api.Errors;
 using Rag.Api.Observability;
@@ -54,9 +53,7 @@ public static class ApiHostingExtensions
 
         services.AddOpenApi();
         services.AddSingleton<ApiMetrics>();
-        services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Rag.*")
-            .AddPrometheusExporter());
+        builder.AddTelemetry();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ModelsHealthCheck>("models", tags: [HealthEndpoints.ReadyTag]);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.ML.Tokenizers;
 using Rag.Api.Observability;
 using Rag.Embedding;
@@ -22,6 +24,12 @@ public static class RagServicesExtensions
         services.AddHostedService<DatabaseConnectionCheck>();
         services.AddEmbedding(configuration);
         services.AddLlm(configuration);
+        // Every LLM and embedding call as a span (and gen_ai.client.* metrics) in the OpenTelemetry GenAI conventions:
+        // model, token counts, finish reason. The middleware forwards GetService, so the models' metadata still shows.
+        services.Replace(ServiceDescriptor.Singleton<IChatClient>(sp =>
+            sp.GetRequiredService<OnnxChatClient>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.LlmSource).Build(sp)));
+        services.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+            sp.GetRequiredService<OnnxEmbeddingGenerator>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp)));
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => sp.GetRequiredService<OnnxEmbeddingGenerator>().Tokenizer);
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.ChatTokenizer, (sp, _) => sp.GetRequiredService<LlmModel>().Tokenizer.AsTokenizer());
         services.AddRetrieval(configuration);

@@ -13,22 +13,36 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
     public async Task<IngestResult> IngestAsync(IngestRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var model = await embedder.GetModelAsync(cancellationToken);
         var collectionName = request.Collection ?? options.Value.DefaultCollection;
+        using var span = RetrievalTelemetry.Source.StartActivity("retrieval.ingest");
+        span?.SetTag("rag.collection", collectionName);
+        span?.SetTag("rag.document.name", request.FileName);
+        span?.SetTag("rag.document.bytes", request.Content.Length);
+        var model = await embedder.GetModelAsync(cancellationToken);
         var hash = SHA256.HashData(request.Content.Span);
         // A duplicate is answered before any extraction or embedding work.
         var existingCollection = await store.FindCollectionAsync(collectionName, model, cancellationToken);
         if (existingCollection is not null && await store.FindByContentAsync(existingCollection, hash, cancellationToken) is { } existing)
         {
+            span?.SetTag("rag.ingest.outcome", nameof(StoreOutcome.Duplicate));
             return new IngestResult(existing, StoreOutcome.Duplicate, new IngestionTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
         }
 
         var started = Stopwatch.GetTimestamp();
-        var extracted = TextExtractor.Extract(request.FileName, request.Content);
+        ExtractedDocument extracted;
+        using (RetrievalTelemetry.Source.StartActivity("retrieval.extract"))
+        {
+            extracted = TextExtractor.Extract(request.FileName, request.Content);
+        }
         var extractTime = Stopwatch.GetElapsedTime(started);
 
         started = Stopwatch.GetTimestamp();
-        var chunks = chunker.Split(extracted);
+        IReadOnlyList<Chunk> chunks;
+        using (var chunking = RetrievalTelemetry.Source.StartActivity("retrieval.chunk"))
+        {
+            chunks = chunker.Split(extracted);
+            chunking?.SetTag("rag.chunks", chunks.Count);
+        }
         var chunkTime = Stopwatch.GetElapsedTime(started);
 
         // Created only now, so an unreadable upload leaves no empty collection behind.
@@ -40,8 +54,14 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
         var embedTime = new Stopwatch();
         var texts = chunks.Select(c => c.Text).ToArray();
         var document = new NewDocument(request.FileName, ContentTypeOf(extracted.Format), hash, request.ExternalId, request.Tags);
-        var result = await store.StoreAsync(collection, document, chunks, embedder.EmbedAsync(texts, embedTime, cancellationToken), cancellationToken);
+        StoreResult result;
+        using (RetrievalTelemetry.Source.StartActivity("retrieval.store"))
+        {
+            result = await store.StoreAsync(collection, document, chunks, embedder.EmbedAsync(texts, embedTime, cancellationToken), cancellationToken);
+        }
         var storeTime = Stopwatch.GetElapsedTime(started) - embedTime.Elapsed;
+        span?.SetTag("rag.ingest.outcome", result.Outcome.ToString());
+        span?.SetTag("rag.chunks", chunks.Count);
 
         return new IngestResult(result.Document, result.Outcome, new IngestionTimings(extractTime, chunkTime, embedTime.Elapsed, storeTime));
     }

@@ -24,8 +24,14 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
+        var searchOptions = Resolve(request, settings);
+        var collectionName = request.Collection ?? settings.DefaultCollection;
+        using var span = RetrievalTelemetry.Source.StartActivity("retrieval.search");
+        span?.SetTag("rag.collection", collectionName);
+        span?.SetTag("rag.search.mode", searchOptions.Mode.ToString());
+        span?.SetTag("rag.search.top_k", searchOptions.TopK);
         var model = await embedder.GetModelAsync(cancellationToken);
-        var collection = await store.FindCollectionAsync(request.Collection ?? settings.DefaultCollection, model, cancellationToken);
+        var collection = await store.FindCollectionAsync(collectionName, model, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         if (collection is null)
         {
@@ -34,7 +40,8 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
         var vector = await embedder.EmbedQueryAsync(request.Query, cancellationToken);
         var embedTime = Stopwatch.GetElapsedTime(started);
         started = Stopwatch.GetTimestamp();
-        var hits = await SearchAsync(collection, vector, request.Query, Resolve(request, settings), cancellationToken);
+        var hits = await SearchAsync(collection, vector, request.Query, searchOptions, cancellationToken);
+        span?.SetTag("rag.search.hits", hits.Count);
         return new SearchResult(hits, embedTime, Stopwatch.GetElapsedTime(started));
     }
 

@@ -76,7 +76,7 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         if (factory is not null)
