@@ -104,6 +104,15 @@ public sealed record DecoderLayout
             shared |= SameSequenceDim(inputs[pastKeys[i]], outputs[presentKeys[i]]);
         }
 
+        // An input left unfed fails only at the first Run, with ONNX Runtime's "missing input"; say it at load instead.
+        var fed = new HashSet<string>(pastKeys.Concat(pastValues), StringComparer.Ordinal) { InputIds, AttentionMask, PositionIds, UseCacheBranch };
+        if (inputs.Keys.FirstOrDefault(name => !fed.Contains(name)) is { } unknown)
+        {
+            throw new ModelLoadException(
+                $"The decoder graph takes input '{unknown}', which this engine does not feed (it feeds {InputIds}, {AttentionMask}, " +
+                $"{PositionIds}, {UseCacheBranch} and past_key_values.*): use an Optimum, transformers.js or ONNX Runtime GenAI export.");
+        }
+
         var pastShape = inputs[pastKeys[0]];
         return new DecoderLayout
         {

@@ -8,7 +8,7 @@ namespace Rag.Llm.Tests.Onnx;
 public class LayoutErrorTests
 {
     private static ModelLoadException LoadBroken(OnnxDataType idType, bool withPast, bool withPresentValue,
-        OnnxDataType presentType = OnnxDataType.Float, OnnxDataType? branchType = null)
+        OnnxDataType presentType = OnnxDataType.Float, OnnxDataType? branchType = null, string? extraInput = null)
     {
         using var dir = new TempFolder();
         dir.Write("config.json", """
@@ -32,6 +32,10 @@ public class LayoutErrorTests
         {
             g.Output(g.Op("Identity", g.Input("use_cache_branch", type, 1)), "branch_taken", type, 1);
         }
+        if (extraInput is not null)
+        {
+            g.Output(g.Op("Identity", g.Input(extraInput, OnnxDataType.Int64, 1)), "extra", OnnxDataType.Int64, 1);
+        }
         OnnxModelWriter.Write(g.Build(), Path.Combine(dir.Path, "model.onnx"));
 
         return Assert.Throws<ModelLoadException>(() => DecoderSession.Load(ModelFolder.Open(dir.Path), ExecutionPlan.From("cpu", 0)));
@@ -43,6 +47,14 @@ public class LayoutErrorTests
         var error = LoadBroken(OnnxDataType.Int64, withPast: true, withPresentValue: false);
 
         Assert.Contains("'present.0.value' output", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_input_the_engine_does_not_feed_is_refused_at_load_naming_it()
+    {
+        var error = LoadBroken(OnnxDataType.Int64, withPast: true, withPresentValue: true, extraInput: "num_logits_to_keep");
+
+        Assert.Contains("'num_logits_to_keep'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
