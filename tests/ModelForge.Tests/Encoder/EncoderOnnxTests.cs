@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Tokenizers;
@@ -82,7 +83,7 @@ public sealed class EncoderOnnxTests(Xunit.Abstractions.ITestOutputHelper output
         }
 
         var query = Embed(queryText);
-        var similarities = documents.Select(d => Cosine(query, Embed(d))).ToArray();
+        var similarities = documents.Select(d => TensorPrimitives.CosineSimilarity(query, Embed(d))).ToArray();
         var best = Array.IndexOf(similarities, similarities.Max());
         var runnerUp = similarities.Where((_, i) => i != best).Max();
         output.WriteLine($"cosine to each document: {string.Join(", ", similarities.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
@@ -140,16 +141,4 @@ public sealed class EncoderOnnxTests(Xunit.Abstractions.ITestOutputHelper output
 
     internal static BertTokenizer Tokenizer(string folder) =>
         BertTokenizer.Create(Path.Combine(folder, "vocab.txt"), new BertOptions { LowerCaseBeforeTokenization = true });
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.Sqrt(na * nb);
-    }
 }
