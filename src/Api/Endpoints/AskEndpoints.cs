@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.AI;
 using Rag.Api.Contracts.Rag;
 using Rag.Api.Endpoints.Asking;
 using Rag.Api.Errors;
@@ -47,7 +48,7 @@ public static class AskEndpoints
         // Read up to the first answer text before replying: retrieval and the start of generation (a full queue
         // included) then fail with a status code; the client's time to first token is the same either way.
         var updates = await PrimedSequence.StartAsync(
-            recorder.Observe(services.Answerer.AskStreamingAsync(search, cancellationToken: cancellationToken), AnswerMapping.Inspect, cancellationToken),
+            recorder.Observe(services.Answerer.AskStreamingAsync(search, chatOptions: Sampling(request), cancellationToken: cancellationToken), AnswerMapping.Inspect, cancellationToken),
             update => update is not AnswerSourcesUpdate, cancellationToken);
         if (request.Stream)
         {
@@ -60,6 +61,9 @@ public static class AskEndpoints
         }
         return TypedResults.Ok(AnswerMapping.ToResponse(answer!, recorder));
     }
+
+    private static ChatOptions Sampling(AskRequestDto request) =>
+        new() { Temperature = request.Temperature, MaxOutputTokens = request.MaxTokens, Seed = request.Seed };
 
     private static async IAsyncEnumerable<SseItem<string>> EventsAsync(
         PrimedSequence<AnswerUpdate> updates, GenerationRecorder recorder, JsonSerializerOptions json, ILogger logger,

@@ -64,6 +64,17 @@ public sealed class AskEndpointsTests(SeededApiServer server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Ask_stops_at_the_requested_max_tokens_and_says_so()
+    {
+        using var response = await client.PostAsJsonAsync($"/v1/collections/{Collection}/ask", new { question = Question, max_tokens = 3 });
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, answer.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("length", answer.GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
     public async Task A_question_over_the_limit_is_400_and_an_unknown_collection_404()
     {
         using var tooLong = await client.PostAsJsonAsync($"/v1/collections/{Collection}/ask", new { question = new string('a', 501) });

@@ -10,6 +10,16 @@ public sealed record AskRequestDto : RetrievalRequest
 
     /// <summary>Server-Sent Events: <c>sources</c>, then <c>delta</c>s, then <c>done</c>.</summary>
     public bool Stream { get; init; }
+
+    /// <summary>Sampling temperature of the answer; unset, the answer is greedy.</summary>
+    [Range(0.0, 2.0)]
+    public float? Temperature { get; init; }
+
+    /// <summary>The answer's length limit in tokens; unset, <c>Retrieval:AnswerMaxTokens</c>.</summary>
+    [Range(1, 1_000_000)]
+    public int? MaxTokens { get; init; }
+
+    public long? Seed { get; init; }
 }
 
 /// <summary>A passage offered to the model as [<see cref="N"/>].</summary>
