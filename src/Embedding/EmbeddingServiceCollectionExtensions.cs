@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Rag.Embedding;
 
@@ -11,7 +13,7 @@ public static class EmbeddingServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="EmbeddingOptions"/> from the <c>Embedding</c> section of <paramref name="configuration"/> (validated at start-up) and registers
     /// its <see cref="EmbeddingMetrics"/> (from the host's <see cref="IMeterFactory"/> when there is one) and one <see cref="OnnxEmbeddingGenerator"/>, also as <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>.
-    /// The model loads on first use; the container disposes it.
+    /// The model loads on first use (an unusable folder is reported as an <see cref="OptionsValidationException"/>); the container disposes it.
     /// </summary>
     public static IServiceCollection AddEmbedding(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,9 +23,22 @@ public static class EmbeddingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(sp => new EmbeddingMetrics(sp.GetService<IMeterFactory>()));
-        services.AddSingleton(sp => OnnxEmbeddingGenerator.Load(
-            sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value, sp.GetRequiredService<EmbeddingMetrics>()));
+        services.AddSingleton(sp => Load(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value, sp.GetRequiredService<EmbeddingMetrics>()));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<OnnxEmbeddingGenerator>());
         return services;
+    }
+
+    // A folder that is not a usable model is a configuration error like a missing one: hosts report its message alone.
+    private static OnnxEmbeddingGenerator Load(EmbeddingOptions options, EmbeddingMetrics metrics)
+    {
+        try
+        {
+            return OnnxEmbeddingGenerator.Load(options, metrics);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or IOException or InvalidDataException or JsonException or NotSupportedException)
+        {
+            throw new OptionsValidationException("Embedding", typeof(EmbeddingOptions),
+                [$"The embedding model in Embedding:ModelPath '{options.ModelPath}' could not be loaded: {ex.Message}"]);
+        }
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using Npgsql;
 using Rag.Api.Observability;
-using Rag.Llm.Loading;
 using Rag.Retrieval;
 
 namespace Rag.Api.Hosting;
@@ -18,15 +17,8 @@ internal sealed class ModelWarmup(IServiceProvider services, NpgsqlDataSource da
         await dataSource.ReloadTypesAsync(cancellationToken);
         readiness.MarkMigrationsApplied();
         var embedding = await embedder.GetModelAsync(cancellationToken);
+        services.GetRequiredService<IChatClient>();
         var models = services.GetRequiredService<LoadedModels>();
-        try
-        {
-            services.GetRequiredService<IChatClient>();
-        }
-        catch (ModelLoadException ex)
-        {
-            throw new StartupException($"The LLM in Llm:ModelPath could not be loaded: {ex.Message}", ex);
-        }
         // Creates the API's instruments now, so /metrics shows them (queue depth included) before the first request.
         services.GetRequiredService<ApiMetrics>();
         readiness.MarkModelsLoaded();

@@ -19,6 +19,42 @@ public sealed class StartupTests
         Assert.Contains("Llm:ModelPath '/nonexistent/llm' does not exist", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Embedding", "embedding model")]
+    [InlineData("Llm", "LLM")]
+    public async Task A_model_whose_graph_is_not_onnx_stops_the_service_naming_the_setting_without_a_stack_trace(string section, string what)
+    {
+        var folder = Directory.CreateTempSubdirectory("rag-broken-model-");
+        try
+        {
+            var source = section == "Llm" ? ForgedModels.Decoder() : ForgedModels.Encoder(lexical: true);
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(folder.FullName, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            // What a failed download often leaves behind: an error page saved under the model's name.
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "onnx", "model.onnx"), "<html>Bad gateway</html>");
+
+            var (exitCode, output) = await RunAsync(new()
+            {
+                ["ConnectionStrings__Postgres"] = PostgresServer.ConnectionString,
+                ["Llm__ModelPath"] = section == "Llm" ? folder.FullName : ForgedModels.Decoder(),
+                ["Embedding__ModelPath"] = section == "Embedding" ? folder.FullName : ForgedModels.Encoder(lexical: true),
+            });
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains($"The {what} in {section}:ModelPath '{folder.FullName}' could not be loaded", output, StringComparison.Ordinal);
+            Assert.Contains("onnx/model.onnx", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_missing_connection_string_stops_the_service_saying_how_to_set_it()
     {
