@@ -120,7 +120,8 @@ public sealed class ModelFolder
             EosTokenIds = eos,
             BosTokenId = Int(generation?["bos_token_id"]) ?? Int(hf?["bos_token_id"]) ?? Int(model?["bos_token_id"]),
             PastPresentShareBuffer = genai?["search"]?["past_present_share_buffer"]?.GetValue<bool>() ?? false,
-            DefaultSampling = ReadSampling(generation),
+            // GenAI folders carry their sampling defaults in "search", under the same names.
+            DefaultSampling = ReadSampling(generation ?? genai?["search"]),
         };
     }
 

@@ -50,7 +50,7 @@ public class ModelFolderTests
             {"model":{"type":"llama","vocab_size":100,"context_length":512,"eos_token_id":[5,6],
               "decoder":{"filename":"decoder.onnx","head_size":16,"hidden_size":64,"num_attention_heads":4,
                          "num_key_value_heads":2,"num_hidden_layers":2}},
-             "search":{"past_present_share_buffer":true,"max_length":512}}
+             "search":{"past_present_share_buffer":true,"max_length":512,"do_sample":true,"temperature":0.7,"top_k":40,"top_p":0.9}}
             """);
         var decoder = dir.Write("decoder.onnx", "");
 
@@ -60,6 +60,8 @@ public class ModelFolderTests
         Assert.Equal((100, 2, 2, 16, 512), (folder.Config.VocabSize, folder.Config.NumLayers, folder.Config.NumKeyValueHeads, folder.Config.HeadDim, folder.Config.ContextLength));
         Assert.Equal([5, 6], folder.Config.EosTokenIds);
         Assert.True(folder.Config.PastPresentShareBuffer);
+        // Without a generation_config.json, the sampling defaults come from genai_config.json's "search".
+        Assert.Equal((0.7f, 0.9f, 40), (folder.Config.DefaultSampling.Temperature, folder.Config.DefaultSampling.TopP, folder.Config.DefaultSampling.TopK));
     }
 
     [Fact]
