@@ -37,6 +37,10 @@ public static class AskEndpoints
         {
             return Problems.QuestionTooLong(request.Question.Length, maxLength);
         }
+        if (ReadHistory(request.History, out var conversation) is { } historyError)
+        {
+            return Problems.BadRequest(historyError);
+        }
         var filter = SearchEndpoints.ReadFilter(request.Filter);
         if (!await services.CollectionExistsAsync(collection, cancellationToken))
         {
@@ -48,7 +52,7 @@ public static class AskEndpoints
         // Read up to the first answer text before replying: retrieval and the start of generation (a full queue
         // included) then fail with a status code; the client's time to first token is the same either way.
         var updates = await PrimedSequence.StartAsync(
-            recorder.Observe(services.Answerer.AskStreamingAsync(search, chatOptions: Sampling(request), cancellationToken: cancellationToken), AnswerMapping.Inspect, cancellationToken),
+            recorder.Observe(services.Answerer.AskStreamingAsync(search, conversation, Sampling(request), cancellationToken), AnswerMapping.Inspect, cancellationToken),
             update => update is not AnswerSourcesUpdate, cancellationToken);
         if (request.Stream)
         {
@@ -60,6 +64,22 @@ public static class AskEndpoints
             answer = (update as AnswerCompletedUpdate)?.Answer ?? answer;
         }
         return TypedResults.Ok(AnswerMapping.ToResponse(answer!, recorder));
+    }
+
+    private static string? ReadHistory(IReadOnlyList<AskTurnDto>? history, out List<ChatMessage> conversation)
+    {
+        conversation = new List<ChatMessage>(history?.Count ?? 0);
+        for (var i = 0; i < (history?.Count ?? 0); i++)
+        {
+            var turn = history![i];
+            ChatRole? role = turn.Role switch { "user" => ChatRole.User, "assistant" => ChatRole.Assistant, _ => null };
+            if (role is null)
+            {
+                return $"history[{i}].role is '{turn.Role}'; use 'user' or 'assistant'.";
+            }
+            conversation.Add(new ChatMessage(role.Value, turn.Content ?? ""));
+        }
+        return null;
     }
 
     private static ChatOptions Sampling(AskRequestDto request) =>

@@ -3,12 +3,14 @@
 
 const $ = (id) => document.getElementById(id);
 // Uploads queued for ingestion (202) are not documents yet: they are shown from their status URL until done.
-const state = { sources: [], answer: "", controller: null, pollTimer: null, queued: new Map() };
+// Answered turns of the conversation go with the next question, so a follow-up like "and on weekends?" makes sense.
+const state = { sources: [], answer: "", question: "", turns: [], controller: null, pollTimer: null, queued: new Map() };
+const MaxTurns = 10;
 
 $("api-key").value = localStorage.getItem("rag.apiKey") ?? "";
 $("collection").value = localStorage.getItem("rag.collection") ?? "default";
 $("api-key").addEventListener("change", () => { localStorage.setItem("rag.apiKey", $("api-key").value); refreshAll(); });
-$("collection").addEventListener("change", () => { localStorage.setItem("rag.collection", $("collection").value); refreshDocuments(); });
+$("collection").addEventListener("change", () => { localStorage.setItem("rag.collection", $("collection").value); newConversation(); refreshDocuments(); });
 
 function headers(extra = {}) {
   const key = $("api-key").value.trim();
@@ -203,10 +205,49 @@ function showCitation(n) {
 }
 $("citation-close").addEventListener("click", () => { $("citation").hidden = true; });
 
+function renderThread() {
+  const thread = $("thread");
+  thread.replaceChildren();
+  for (const turn of state.turns) {
+    const item = document.createElement("li");
+    const question = document.createElement("strong");
+    question.textContent = turn.question;
+    const answer = document.createElement("p");
+    answer.textContent = turn.answer;
+    item.append(question, answer);
+    thread.append(item);
+  }
+  $("new-conversation").hidden = state.turns.length === 0;
+}
+
+function newConversation() {
+  state.turns = [];
+  state.question = "";
+  state.answer = "";
+  state.sources = [];
+  renderThread();
+  renderAnswer();
+  renderSources();
+  $("citation").hidden = true;
+  $("stats").textContent = "";
+}
+$("new-conversation").addEventListener("click", newConversation);
+
+// The answer on screen becomes an earlier turn once the next question is asked.
+function keepAnsweredTurn() {
+  if (!state.question) return;
+  state.turns.push({ question: state.question, answer: state.answer });
+  if (state.turns.length > MaxTurns) state.turns.shift();
+  state.question = "";
+  renderThread();
+}
+
 $("ask-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const question = $("question").value.trim();
   if (!question) return;
+  keepAnsweredTurn();
+  const history = state.turns.flatMap((t) => [{ role: "user", content: t.question }, { role: "assistant", content: t.answer }]);
   state.answer = "";
   state.sources = [];
   state.controller = new AbortController();
@@ -223,7 +264,7 @@ $("ask-form").addEventListener("submit", async (event) => {
     const response = await fetch(collectionUrl("/ask"), {
       method: "POST",
       headers: headers({ "Content-Type": "application/json", Accept: "text/event-stream" }),
-      body: JSON.stringify({ question, stream: true }),
+      body: JSON.stringify({ question, stream: true, history }),
       signal: state.controller.signal,
     });
     if (!response.ok) { showError($("ask-error"), await problemMessage(response)); return; }
@@ -237,6 +278,7 @@ $("ask-form").addEventListener("submit", async (event) => {
         renderAnswer();
         $("stats").textContent = `first token after ${Math.round(firstToken - started)} ms…`;
       } else if (type === "done") {
+        state.question = question;
         const t = data.timings ?? {};
         const rate = t.tokens_per_second ? `${t.tokens_per_second.toFixed(1)} tok/s` : "";
         const ttft = t.time_to_first_token_ms ?? (firstToken ? firstToken - started : null);

@@ -69,5 +69,20 @@ public sealed class WebPageTests(DemoApiServer server) : IClassFixture<DemoApiSe
         await Assertions.Expect(page.Locator("#citation")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#citation-title")).ToContainTextAsync("[1]");
         Assert.Contains(await page.Locator("#citation-text").TextContentAsync() ?? "", Corpus.Cats, StringComparison.Ordinal);
+
+        // A follow-up goes with the conversation so far, which the page shows above the new answer.
+        await page.FillAsync("#question", "And where does it sleep?");
+        var followUp = await page.RunAndWaitForRequestAsync(() => page.ClickAsync("#ask"), r => r.Url.EndsWith("/ask", StringComparison.Ordinal));
+        var history = followUp.PostDataJSON()!.Value.GetProperty("history");
+        Assert.Equal(2, history.GetArrayLength());
+        Assert.Equal(("user", "Where does the cat like to sit?"), (history[0].GetProperty("role").GetString(), history[0].GetProperty("content").GetString()));
+        Assert.Equal("assistant", history[1].GetProperty("role").GetString());
+        await Assertions.Expect(page.Locator("#thread li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#thread li strong")).ToHaveTextAsync("Where does the cat like to sit?");
+        await Assertions.Expect(page.Locator("#stats")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"tok/s · [1-9]\d* tokens"));
+
+        await page.ClickAsync("#new-conversation");
+        await Assertions.Expect(page.Locator("#thread li")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#new-conversation")).ToBeHiddenAsync();
     }
 }

@@ -20,7 +20,17 @@ public sealed record AskRequestDto : RetrievalRequest
     public int? MaxTokens { get; init; }
 
     public long? Seed { get; init; }
+
+    /// <summary>
+    /// The conversation so far, oldest first, for a follow-up question: shown to the model after the sources as far as
+    /// its window allows. Retrieval uses the question alone.
+    /// </summary>
+    [MaxLength(100)]
+    public IReadOnlyList<AskTurnDto>? History { get; init; }
 }
+
+/// <param name="Role"><c>user</c> or <c>assistant</c>.</param>
+public sealed record AskTurnDto(string? Role, string? Content);
 
 /// <summary>A passage offered to the model as [<see cref="N"/>].</summary>
 public sealed record SourceDto(int N, long ChunkId, Guid DocumentId, string DocumentName, int? Page, IReadOnlyList<string> SectionPath, string Text, double Score);
