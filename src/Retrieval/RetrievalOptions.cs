@@ -28,6 +28,10 @@ public sealed class RetrievalOptions
     [Range(1, 200)]
     public int TopK { get; set; } = 5;
 
+    /// <summary>How many nearest chunks a reranker, when there is one, reorders before the top ones are kept.</summary>
+    [Range(1, 500)]
+    public int RerankCandidates { get; set; } = 20;
+
     /// <summary>Cosine similarity (1 − cosine distance) a chunk needs to count as relevant.</summary>
     [Range(-1.0, 1.0)]
     public double MinRelevance { get; set; } = 0.3;

@@ -34,8 +34,10 @@ public static class SearchEndpoints
             MinRelevance = request.MinScore,
             Filter = filter,
             Mode = request.Mode,
+            Rerank = request.Rerank,
         }, cancellationToken);
-        return TypedResults.Ok(new SearchResponse(result.Hits, result.EmbedTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds));
+        return TypedResults.Ok(new SearchResponse(
+            result.Hits, result.EmbedTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds, result.RerankTime?.TotalMilliseconds));
     }
 
     /// <summary>Parses the tag filter; a malformed one throws <see cref="TagFilterException"/> (400).</summary>

@@ -56,6 +56,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         UnsupportedDocumentException unsupported => (415, "Unsupported document type", unsupported.Message),
         UnreadableDocumentException unreadable => (422, "Unreadable document", unreadable.Message),
         TagFilterException filter => (400, "Invalid filter", filter.Message),
+        NoRerankerException noReranker => (400, "Reranking unavailable", noReranker.Message),
         PromptTooLongException tooLong => (400, "Prompt too long", tooLong.Message),
         NoRoomForSourcesException noRoom => (400, "Prompt too long", noRoom.Message),
         EmbeddingModelMismatchException mismatch => (409, "Embedding model mismatch", mismatch.Message),

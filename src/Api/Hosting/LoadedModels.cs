@@ -1,11 +1,13 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Rag.Api.Contracts.OpenAi;
+using Rag.Retrieval.Search;
 
 namespace Rag.Api.Hosting;
 
-/// <summary>The two models this process serves, by the ids clients name them with.</summary>
-public sealed class LoadedModels(IChatClient chat, IEmbeddingGenerator<string, Embedding<float>> embedder, IOptions<ApiOptions> options)
+/// <summary>The models this process serves, by the ids clients name them with: the LLM, the embedder and the optional reranker.</summary>
+public sealed class LoadedModels(
+    IChatClient chat, IEmbeddingGenerator<string, Embedding<float>> embedder, IOptions<ApiOptions> options, IPassageReranker? reranker = null)
 {
     private readonly long loadedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -15,13 +17,17 @@ public sealed class LoadedModels(IChatClient chat, IEmbeddingGenerator<string, E
 
     public int? EmbeddingDimensions { get; } = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
 
+    public string? RerankerId { get; } = reranker?.ModelId;
+
     public bool Demo => options.Value.DemoModels;
 
-    public IReadOnlyList<ModelDto> All =>
-    [
-        new(LlmId, loadedAt, "local", ModelKind.Llm, Demo),
-        new(EmbeddingId, loadedAt, "local", ModelKind.Embedding, Demo, EmbeddingDimensions),
-    ];
+    public IReadOnlyList<ModelDto> All => RerankerId is null
+        ? [LlmEntry, EmbeddingEntry]
+        : [LlmEntry, EmbeddingEntry, new(RerankerId, loadedAt, "local", ModelKind.Reranker, Demo)];
+
+    private ModelDto LlmEntry => new(LlmId, loadedAt, "local", ModelKind.Llm, Demo);
+
+    private ModelDto EmbeddingEntry => new(EmbeddingId, loadedAt, "local", ModelKind.Embedding, Demo, EmbeddingDimensions);
 
     /// <summary>True when <paramref name="requested"/> is empty (the loaded model) or names the loaded model of that kind.</summary>
     public bool Serves(string? requested, ModelKind kind) =>

@@ -10,9 +10,11 @@ namespace Rag.Retrieval.Search;
 
 /// <summary>
 /// Nearest chunks of one collection: cosine distance through the HNSW index, optionally fused with
-/// PostgreSQL full-text ranking (reciprocal rank fusion). No query ever leaves its collection.
+/// PostgreSQL full-text ranking (reciprocal rank fusion), then reordered by a cross-encoder when one is registered.
+/// No query ever leaves its collection.
 /// </summary>
-public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store, Embedder embedder, IOptions<RetrievalOptions> options)
+public sealed class ChunkSearch(
+    NpgsqlDataSource dataSource, DocumentStore store, Embedder embedder, IOptions<RetrievalOptions> options, IPassageReranker? reranker = null)
 {
     /// <summary>RRF's k: damps the weight of the very first ranks (the value from the original paper).</summary>
     private const int RrfK = 60;
@@ -26,7 +28,13 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
         var settings = options.Value;
         var searchOptions = Resolve(request, settings);
         var collectionName = request.Collection ?? settings.DefaultCollection;
+        if (request.Rerank == true && reranker is null)
+        {
+            throw new NoRerankerException();
+        }
+        var rerank = reranker is not null && request.Rerank != false;
         using var span = RetrievalTelemetry.Source.StartActivity("retrieval.search");
+        span?.SetTag("rag.search.reranked", rerank);
         span?.SetTag("rag.collection", collectionName);
         span?.SetTag("rag.search.mode", searchOptions.Mode.ToString());
         span?.SetTag("rag.search.top_k", searchOptions.TopK);
@@ -40,9 +48,43 @@ public sealed class ChunkSearch(NpgsqlDataSource dataSource, DocumentStore store
         var vector = await embedder.EmbedQueryAsync(request.Query, cancellationToken);
         var embedTime = Stopwatch.GetElapsedTime(started);
         started = Stopwatch.GetTimestamp();
-        var hits = await SearchAsync(collection, vector, request.Query, searchOptions, cancellationToken);
+        // A reranker reorders more candidates than are kept, so a passage the vectors placed 12th can still make the top 5.
+        var candidates = rerank ? searchOptions with { TopK = Math.Max(searchOptions.TopK, settings.RerankCandidates) } : searchOptions;
+        var hits = await SearchAsync(collection, vector, request.Query, candidates, cancellationToken);
+        var searchTime = Stopwatch.GetElapsedTime(started);
+        TimeSpan? rerankTime = null;
+        if (rerank && reranker is not null && hits.Count > 0)
+        {
+            started = Stopwatch.GetTimestamp();
+            hits = await RerankAsync(reranker, request.Query, hits, searchOptions.TopK, cancellationToken);
+            rerankTime = Stopwatch.GetElapsedTime(started);
+        }
         span?.SetTag("rag.search.hits", hits.Count);
-        return new SearchResult(hits, embedTime, Stopwatch.GetElapsedTime(started));
+        return new SearchResult(hits, embedTime, searchTime) { RerankTime = rerankTime };
+    }
+
+    /// <summary>The <paramref name="top"/> hits the reranker scores highest, its score as each one's <see cref="SearchHit.Score"/>.</summary>
+    private static async Task<IReadOnlyList<SearchHit>> RerankAsync(
+        IPassageReranker reranker, string query, IReadOnlyList<SearchHit> hits, int top, CancellationToken cancellationToken)
+    {
+        using var span = RetrievalTelemetry.Source.StartActivity("retrieval.rerank");
+        span?.SetTag("rag.rerank.model", reranker.ModelId);
+        span?.SetTag("rag.rerank.candidates", hits.Count);
+        var passages = new string[hits.Count];
+        for (var i = 0; i < hits.Count; i++)
+        {
+            passages[i] = hits[i].Text;
+        }
+        var scores = await reranker.ScoreAsync(query, passages, cancellationToken);
+        if (scores.Count != hits.Count)
+        {
+            throw new InvalidOperationException($"The reranker returned {scores.Count} scores for {hits.Count} passages.");
+        }
+        // Stable: equal scores keep the first-stage order.
+        return [.. hits.Select((hit, i) => (Hit: hit, Score: scores[i], Rank: i))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Rank)
+            .Take(top)
+            .Select(x => x.Hit with { Score = x.Score })];
     }
 
     /// <summary>Searches with a vector already computed (and the text, for hybrid mode).</summary>

@@ -22,6 +22,9 @@ public sealed record SearchRequest(string Query)
     public double? MinRelevance { get; init; }
 
     public int? EfSearch { get; init; }
+
+    /// <summary>Rerank with the registered <see cref="IPassageReranker"/>; null reranks when there is one.</summary>
+    public bool? Rerank { get; init; }
 }
 
 /// <summary>Resolved search parameters.</summary>
@@ -40,9 +43,9 @@ public sealed record SearchOptions
 }
 
 /// <summary>
-/// One retrieved chunk. <see cref="Score"/> orders the hits: cosine similarity in vector mode, the
-/// fused RRF score in hybrid mode; <see cref="Relevance"/> is the cosine similarity when the
-/// chunk was among the vector candidates.
+/// One retrieved chunk. <see cref="Score"/> orders the hits: the reranker's score when the search was reranked,
+/// else cosine similarity in vector mode and the fused RRF score in hybrid mode; <see cref="Relevance"/> is the
+/// cosine similarity when the chunk was among the vector candidates.
 /// </summary>
 public sealed record SearchHit(
     long ChunkId,
@@ -58,4 +61,8 @@ public sealed record SearchHit(
     int EndOffset,
     IReadOnlyDictionary<string, string> Tags);
 
-public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, TimeSpan EmbedTime, TimeSpan SearchTime);
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, TimeSpan EmbedTime, TimeSpan SearchTime)
+{
+    /// <summary>Time spent reranking; null when the search was not reranked.</summary>
+    public TimeSpan? RerankTime { get; init; }
+}

@@ -43,6 +43,15 @@ public sealed class SearchEndpointsTests(SeededApiServer server) : IClassFixture
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Asking_for_reranking_without_a_reranker_is_400_saying_what_to_configure()
+    {
+        using var response = await client.PostAsJsonAsync($"/v1/collections/{Collection}/search", new { query = "cat", rerank = true });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("Reranker:ModelPath", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     private async Task<List<JsonElement>> SearchAsync(object request)
     {
         using var response = await client.PostAsJsonAsync($"/v1/collections/{Collection}/search", request);

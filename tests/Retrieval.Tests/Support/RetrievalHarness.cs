@@ -19,7 +19,7 @@ public sealed class RetrievalHarness
 {
     public RetrievalHarness(
         RetrievalDatabase database, ForgedEncoder encoder, IEmbeddingGenerator<string, Embedding<float>>? generator = null,
-        IChatClient? chat = null, RetrievalOptions? settings = null, Tokenizer? chatTokenizer = null)
+        IChatClient? chat = null, RetrievalOptions? settings = null, Tokenizer? chatTokenizer = null, IPassageReranker? reranker = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         Settings = settings ?? DefaultSettings(encoder);
@@ -27,7 +27,7 @@ public sealed class RetrievalHarness
         Database = database;
         Embedder = new Embedder(generator ?? encoder.Generator, Settings.EmbeddingBatchSize);
         Store = new DocumentStore(database.DataSource);
-        Search = new ChunkSearch(database.DataSource, Store, Embedder, options);
+        Search = new ChunkSearch(database.DataSource, Store, Embedder, options, reranker);
         Pipeline = new IngestionPipeline(new Chunker(encoder.Tokenizer, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
         Jobs = new IngestionJobs(database.DataSource);
         ChatTokenizer = chatTokenizer ?? TinyLlm.Tokenizer;

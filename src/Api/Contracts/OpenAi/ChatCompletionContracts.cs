@@ -30,6 +30,9 @@ public sealed record ChatCompletionRequest : GenerationRequest
 
     /// <summary>Extension: vector or hybrid retrieval when <see cref="Collection"/> is set.</summary>
     public SearchMode Mode { get; init; } = SearchMode.Vector;
+
+    /// <summary>Extension: rerank the passages with the configured cross-encoder; unset: whenever one is configured.</summary>
+    public bool? Rerank { get; init; }
 }
 
 public sealed record ChatMessageDto

@@ -19,4 +19,5 @@ public enum ModelKind
 {
     Llm,
     Embedding,
+    Reranker,
 }

@@ -18,6 +18,9 @@ public abstract record RetrievalRequest
     public JsonElement? Filter { get; init; }
 
     public SearchMode Mode { get; init; } = SearchMode.Vector;
+
+    /// <summary>Reorder the nearest passages with the cross-encoder (Reranker:ModelPath); unset: whenever one is configured.</summary>
+    public bool? Rerank { get; init; }
 }
 
 public sealed record SearchRequestDto : RetrievalRequest
@@ -26,4 +29,5 @@ public sealed record SearchRequestDto : RetrievalRequest
     public string? Query { get; init; }
 }
 
-public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, double EmbedMs, double SearchMs);
+/// <param name="RerankMs">Time the reranker took; null when the search was not reranked.</param>
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, double EmbedMs, double SearchMs, double? RerankMs);

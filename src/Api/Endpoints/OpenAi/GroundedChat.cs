@@ -61,6 +61,7 @@ internal static class GroundedChat
         TopK = request.TopK,
         MinRelevance = request.MinScore,
         Mode = request.Mode,
+        Rerank = request.Rerank,
         Filter = SearchEndpoints.ReadFilter(request.Filter),
     };
 
