@@ -33,7 +33,7 @@ public abstract class EmbeddingTokenizer
     public abstract PairFraming? PairFraming { get; }
 
     /// <summary>
-    /// A (query, passage) pair as a cross-encoder takes it: <c>[CLS] first [SEP] second [SEP]</c> with the second
+    /// A (query, passage) pair as a cross-encoder takes it, e.g. <c>[CLS] first [SEP] second [SEP]</c> with the second
     /// segment's start recorded for its token types, cut to at most <paramref name="maxLength"/> (see <see cref="Loading.PairFraming"/>).
     /// </summary>
     public EncodedText EncodePair(string first, string second, int maxLength)

@@ -25,9 +25,9 @@ public static class TokenizerLoader
     }
 
     /// <summary>
-    /// The same tokenizer, able to encode (query, passage) pairs for a cross-encoder. A <c>tokenizer.json</c> must
-    /// frame pairs as BERT does (checked before the tokenizer itself is loaded, so an XLM-R reranker is refused
-    /// by its post-processor rather than by whatever else it needs).
+    /// The same tokenizer, able to encode (query, passage) pairs for a cross-encoder. A <c>tokenizer.json</c>'s
+    /// post-processor must frame pairs as BERT or XLM-R does (checked before the tokenizer itself is loaded, so an
+    /// unsupported layout is named as such rather than by whatever else the file needs).
     /// </summary>
     public static EmbeddingTokenizer LoadForPairs(ModelFolder folder)
     {

@@ -12,7 +12,7 @@ public sealed class WordPieceEmbeddingTokenizer : EmbeddingTokenizer
         : base(lowerCase)
     {
         _bert = bert;
-        PairFraming = new PairFraming(bert.ClassificationTokenId, bert.SeparatorTokenId);
+        PairFraming = PairFraming.Bert(bert.ClassificationTokenId, bert.SeparatorTokenId);
     }
 
     public override Tokenizer Tokenizer => _bert;

@@ -18,28 +18,34 @@ public sealed class RerankerLoadTests
         Assert.Contains("Reranker:ModelFile", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_xlm_roberta_tokenizer_fails_at_load_naming_its_file_and_what_is_unsupported()
+    [Theory]
+    [InlineData("none")]
+    [InlineData("single-only")]
+    public void A_tokenizer_json_that_does_not_frame_bert_or_xlm_r_pairs_fails_at_load_naming_it(string postProcessor)
     {
-        // bge-reranker-base's shape: no vocab.txt, a tokenizer.json whose pairs are "<s> A </s></s> B </s>".
-        var folder = EncoderFolders.Variant(RerankerFolders.Default, "cross-encoder-xlm-r", dir =>
+        var folder = EncoderFolders.Variant(RerankerFolders.Default, $"cross-encoder-pairs-{postProcessor}", dir =>
         {
             File.Delete(Path.Combine(dir, "vocab.txt"));
-            RerankerFolders.EditJson(Path.Combine(dir, "tokenizer.json"), json => json["post_processor"] = new JsonObject
+            RerankerFolders.EditJson(Path.Combine(dir, "tokenizer.json"), json =>
             {
-                ["type"] = "RobertaProcessing",
-                ["sep"] = new JsonArray("[SEP]", 3),
-                ["cls"] = new JsonArray("[CLS]", 2),
-                ["trim_offsets"] = true,
-                ["add_prefix_space"] = true,
+                if (postProcessor == "none")
+                {
+                    json["post_processor"] = null;
+                }
+                else
+                {
+                    // A decoder-style template: pairs are the two texts back to back.
+                    json["post_processor"]!["pair"] = new JsonArray(
+                        new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "A", ["type_id"] = 0 } },
+                        new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "B", ["type_id"] = 1 } });
+                }
             });
         });
 
         var error = Assert.Throws<NotSupportedException>(() => RerankerFolders.Open(folder));
 
         Assert.Contains(Path.Combine(folder, "tokenizer.json"), error.Message, StringComparison.Ordinal);
-        Assert.Contains("RobertaProcessing", error.Message, StringComparison.Ordinal);
-        Assert.Contains("XLM-R", error.Message, StringComparison.Ordinal);
+        Assert.Contains(postProcessor == "none" ? "no post_processor" : "TemplateProcessing", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
