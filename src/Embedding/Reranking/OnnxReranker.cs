@@ -8,8 +8,9 @@ namespace Rag.Embedding.Reranking;
 /// <summary>
 /// A Hugging Face cross-encoder (a one-label sequence classifier: ms-marco-MiniLM-L-6-v2, bge-reranker-base) scoring
 /// how well each passage answers a query, as sentence-transformers' <c>CrossEncoder.predict</c> does: the pair
-/// <c>[CLS] query [SEP] passage [SEP]</c> (or XLM-R's <c>&lt;s&gt; query &lt;/s&gt;&lt;/s&gt; passage &lt;/s&gt;</c>), the logit through a sigmoid. Owns its <see cref="InferenceSession"/>;
-/// thread-safe (ONNX Runtime allows concurrent runs on one session).
+/// <c>[CLS] query [SEP] passage [SEP]</c> (or XLM-R's <c>&lt;s&gt; query &lt;/s&gt;&lt;/s&gt; passage &lt;/s&gt;</c>), the
+/// logit through a sigmoid. Owns its <see cref="InferenceSession"/>; thread-safe (ONNX Runtime allows concurrent
+/// runs on one session).
 /// </summary>
 public sealed class OnnxReranker : IDisposable
 {
