@@ -59,20 +59,7 @@ public sealed class EmbeddingModel : IDisposable
         var folder = ModelFolder.Read(options.ModelPath, options.ModelFile);
         var tokenizer = TokenizerLoader.Load(folder);
         var maxLength = options.MaxSequenceLength > 0 ? Math.Min(options.MaxSequenceLength, folder.MaxSequenceLength) : folder.MaxSequenceLength;
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        };
-        if (options.IntraOpThreads > 0)
-        {
-            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
-        }
-        if (options.CudaDevice is { } device)
-        {
-            sessionOptions.AppendExecutionProvider_CUDA(device);
-        }
-        var session = new InferenceSession(folder.OnnxFile, sessionOptions);
+        var session = SessionFactory.Open(folder.OnnxFile, options.IntraOpThreads, options.CudaDevice);
         try
         {
             return new EmbeddingModel(folder, tokenizer, session, maxLength, metrics ?? EmbeddingMetrics.Default);

@@ -26,6 +26,12 @@ public static class ForgedModels
 
     public static string Encoder(EncoderOptions options) => Get(options, directory => EncoderForge.Build(options, directory));
 
+    /// <summary>A Hugging Face cross-encoder folder (BertForSequenceClassification: onnx/model.onnx → logits [batch, labels], vocab.txt, tokenizer.json, config.json).</summary>
+    public static string CrossEncoder(string preset = "tiny", ulong seed = 1, int labels = 1) =>
+        CrossEncoder(new CrossEncoderOptions(preset, seed, labels));
+
+    public static string CrossEncoder(CrossEncoderOptions options) => Get(options, directory => CrossEncoderForge.Build(options, directory));
+
     private static string Get(object options, Action<string> build) =>
         Built.GetOrAdd(options, key => new Lazy<string>(() =>
         {

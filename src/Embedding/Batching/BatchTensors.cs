@@ -78,7 +78,10 @@ internal sealed class BatchTensors : IDisposable
                     line[ids.Length..].Clear();
                     break;
                 case InputKind.TokenTypeIds:
+                    // Padding is type 0, as Hugging Face pads token_type_ids.
+                    var second = batch[row].SecondSegmentStart > 0 ? batch[row].SecondSegmentStart : ids.Length;
                     line.Clear();
+                    line[second..ids.Length].Fill(1);
                     break;
                 case InputKind.PositionIds:
                     for (var t = 0; t < line.Length; t++)

@@ -29,7 +29,23 @@ public abstract class EmbeddingTokenizer
     /// <summary>Tokens the model sees for <paramref name="text"/> before truncation, special tokens included.</summary>
     public int CountTokens(string text) => Tokenizer.CountTokens(Cased(text)) + SpecialTokenCount;
 
+    /// <summary>How this tokenizer frames a text pair, or null when it was not loaded for pairs (<see cref="TokenizerLoader.LoadForPairs"/>).</summary>
+    public abstract PairFraming? PairFraming { get; }
+
+    /// <summary>
+    /// A (query, passage) pair as a cross-encoder takes it, e.g. <c>[CLS] first [SEP] second [SEP]</c> with the second
+    /// segment's start recorded for its token types, cut to at most <paramref name="maxLength"/> (see <see cref="Loading.PairFraming"/>).
+    /// </summary>
+    public EncodedText EncodePair(string first, string second, int maxLength)
+    {
+        var framing = PairFraming ?? throw new InvalidOperationException("This tokenizer was not loaded for text pairs.");
+        return framing.Frame(EncodeContent(Cased(first)), EncodeContent(Cased(second)), maxLength);
+    }
+
     protected abstract EncodedText EncodeFramed(string text, int maxLength);
+
+    /// <summary>The text's tokens without special tokens.</summary>
+    protected abstract IReadOnlyList<int> EncodeContent(string text);
 
     private string Cased(string text) => _lowerCase ? text.ToLowerInvariant() : text;
 }

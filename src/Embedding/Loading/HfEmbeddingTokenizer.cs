@@ -12,10 +12,12 @@ public sealed class HfEmbeddingTokenizer : EmbeddingTokenizer
 {
     private readonly HfTokenizer _hf;
 
-    public HfEmbeddingTokenizer(HfTokenizer hf, bool lowerCase)
+    /// <param name="pairFraming">The pair template read from the same tokenizer.json, when pairs will be encoded.</param>
+    public HfEmbeddingTokenizer(HfTokenizer hf, bool lowerCase, PairFraming? pairFraming = null)
         : base(lowerCase)
     {
         _hf = hf;
+        PairFraming = pairFraming;
         Tokenizer = hf.AsTokenizer();
         SpecialTokenCount = hf.Encode("", addSpecialTokens: true).Length;
         PadId = hf.PadTokenId ?? hf.EosTokenId ?? 0;
@@ -26,6 +28,10 @@ public sealed class HfEmbeddingTokenizer : EmbeddingTokenizer
     public override int PadId { get; }
 
     public override int SpecialTokenCount { get; }
+
+    public override PairFraming? PairFraming { get; }
+
+    protected override IReadOnlyList<int> EncodeContent(string text) => _hf.Encode(text, addSpecialTokens: false);
 
     protected override EncodedText EncodeFramed(string text, int maxLength)
     {

@@ -30,11 +30,12 @@ public sealed record ModelFolder
     /// <summary>Prompts from <c>config_sentence_transformers.json</c> (e.g. <c>"query": "query: "</c>).</summary>
     public required IReadOnlyDictionary<string, string> Prompts { get; init; }
 
-    public static ModelFolder Read(string path, string? modelFile = null)
+    /// <param name="section">The configuration section named in errors (<c>Embedding</c>, <c>Reranker</c>).</param>
+    public static ModelFolder Read(string path, string? modelFile = null, string section = "Embedding")
     {
         if (!Directory.Exists(path))
         {
-            throw new DirectoryNotFoundException($"Embedding model folder '{path}' does not exist.");
+            throw new DirectoryNotFoundException($"{section} model folder '{path}' does not exist.");
         }
         var modules = ReadModules(path);
         var poolingDirectory = modules.FirstOrDefault(m => m.Type.EndsWith(".Pooling", StringComparison.Ordinal)).Path ?? "1_Pooling";
@@ -43,7 +44,7 @@ public sealed record ModelFolder
         return new ModelFolder
         {
             Path = path,
-            OnnxFile = FindOnnxFile(path, modelFile),
+            OnnxFile = FindOnnxFile(path, modelFile, section),
             MaxSequenceLength = ConfigFile.Int(stConfig, "max_seq_length") ?? SaneModelMaxLength(tokenizerConfig) ?? 512,
             LowerCase = ConfigFile.Bool(stConfig, "do_lower_case") ?? false,
             Pooling = ReadPooling(System.IO.Path.Combine(path, poolingDirectory, "config.json")),
@@ -52,12 +53,12 @@ public sealed record ModelFolder
         };
     }
 
-    private static string FindOnnxFile(string path, string? modelFile)
+    private static string FindOnnxFile(string path, string? modelFile, string section)
     {
         if (modelFile is not null)
         {
             var chosen = System.IO.Path.Combine(path, modelFile);
-            return File.Exists(chosen) ? chosen : throw new FileNotFoundException($"Configured embedding model file '{chosen}' does not exist.", chosen);
+            return File.Exists(chosen) ? chosen : throw new FileNotFoundException($"Configured model file '{chosen}' ({section}:ModelFile) does not exist.", chosen);
         }
         foreach (var candidate in DefaultModelFiles)
         {
@@ -78,8 +79,8 @@ public sealed record ModelFolder
         }
         var tried = string.Join("' or '", DefaultModelFiles.Select(f => System.IO.Path.Combine(path, f)));
         throw new FileNotFoundException(graphs.Length == 0
-            ? $"No ONNX model in '{path}': expected '{tried}' (or set Embedding:ModelFile)."
-            : $"'{path}' holds several ONNX models ({string.Join(", ", graphs.Select(g => System.IO.Path.GetRelativePath(path, g)))}): choose one with Embedding:ModelFile.");
+            ? $"No ONNX model in '{path}': expected '{tried}' (or set {section}:ModelFile)."
+            : $"'{path}' holds several ONNX models ({string.Join(", ", graphs.Select(g => System.IO.Path.GetRelativePath(path, g)))}): choose one with {section}:ModelFile.");
     }
 
     private static PoolingModes ReadPooling(string file)

@@ -44,24 +44,7 @@ public sealed record ModelSignature
 
     public static ModelSignature Read(InferenceSession session, string modelFile, int? configHiddenSize)
     {
-        var inputs = new List<(string, InputKind)>();
-        foreach (var (name, metadata) in session.InputMetadata)
-        {
-            if (!KnownInputs.TryGetValue(name, out var kind))
-            {
-                throw new NotSupportedException($"'{modelFile}' has an input '{name}' an embedding encoder does not take.");
-            }
-            if (metadata.ElementDataType != TensorElementType.Int64)
-            {
-                throw new NotSupportedException($"'{modelFile}': input '{name}' is {metadata.ElementDataType}; int64 is expected.");
-            }
-            inputs.Add((name, kind));
-        }
-        if (!inputs.Any(i => i.Item2 == InputKind.TokenIds))
-        {
-            throw new NotSupportedException($"'{modelFile}' has no 'input_ids' input.");
-        }
-
+        var inputs = ReadInputs(session, modelFile, "an embedding encoder");
         var outputs = session.OutputMetadata;
         var (outputName, pooled) = outputs.ContainsKey("sentence_embedding")
             ? ("sentence_embedding", true)
@@ -77,5 +60,28 @@ public sealed record ModelSignature
             ? output.Dimensions[^1]
             : configHiddenSize ?? throw new NotSupportedException($"'{modelFile}': the width of '{outputName}' is symbolic and config.json has no hidden_size.");
         return new ModelSignature { Inputs = inputs, OutputName = outputName, OutputIsPooled = pooled, OutputWidth = width };
+    }
+
+    /// <summary>The token inputs by name, each int64 and known; <paramref name="role"/> names the model kind in errors.</summary>
+    internal static List<(string Name, InputKind Kind)> ReadInputs(InferenceSession session, string modelFile, string role)
+    {
+        var inputs = new List<(string, InputKind)>();
+        foreach (var (name, metadata) in session.InputMetadata)
+        {
+            if (!KnownInputs.TryGetValue(name, out var kind))
+            {
+                throw new NotSupportedException($"'{modelFile}' has an input '{name}' {role} does not take.");
+            }
+            if (metadata.ElementDataType != TensorElementType.Int64)
+            {
+                throw new NotSupportedException($"'{modelFile}': input '{name}' is {metadata.ElementDataType}; int64 is expected.");
+            }
+            inputs.Add((name, kind));
+        }
+        if (!inputs.Any(i => i.Item2 == InputKind.TokenIds))
+        {
+            throw new NotSupportedException($"'{modelFile}' has no 'input_ids' input.");
+        }
+        return inputs;
     }
 }

@@ -25,6 +25,24 @@ public static class TokenizerLoader
     }
 
     /// <summary>
+    /// The same tokenizer, able to encode (query, passage) pairs for a cross-encoder. A <c>tokenizer.json</c>'s
+    /// post-processor must frame pairs as BERT or XLM-R does (checked before the tokenizer itself is loaded, so an
+    /// unsupported layout is named as such rather than by whatever else the file needs).
+    /// </summary>
+    public static EmbeddingTokenizer LoadForPairs(ModelFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var vocab = Path.Combine(folder.Path, "vocab.txt");
+        var json = Path.Combine(folder.Path, "tokenizer.json");
+        if (File.Exists(vocab) || !File.Exists(json))
+        {
+            return Load(folder);
+        }
+        var framing = PairFraming.Read(json);
+        return new HfEmbeddingTokenizer(HfTokenizer.Load(folder.Path), folder.LowerCase, framing);
+    }
+
+    /// <summary>
     /// BERT-family vocabularies, with the normaliser options Hugging Face's BertTokenizer reads from
     /// <c>tokenizer_config.json</c>: <c>strip_accents</c> unset means "strip when lower-casing".
     /// </summary>

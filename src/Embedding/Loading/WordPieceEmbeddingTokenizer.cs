@@ -3,19 +3,27 @@ using Rag.Embedding.Batching;
 
 namespace Rag.Embedding.Loading;
 
-/// <summary>A BERT-family <c>vocab.txt</c> through Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>: <c>[CLS] text [SEP]</c>.</summary>
+/// <summary>A BERT-family <c>vocab.txt</c> through Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>: <c>[CLS] text [SEP]</c>, pairs <c>[CLS] A [SEP] B [SEP]</c>.</summary>
 public sealed class WordPieceEmbeddingTokenizer : EmbeddingTokenizer
 {
     private readonly BertTokenizer _bert;
 
     public WordPieceEmbeddingTokenizer(BertTokenizer bert, bool lowerCase)
-        : base(lowerCase) => _bert = bert;
+        : base(lowerCase)
+    {
+        _bert = bert;
+        PairFraming = PairFraming.Bert(bert.ClassificationTokenId, bert.SeparatorTokenId);
+    }
 
     public override Tokenizer Tokenizer => _bert;
 
     public override int PadId => _bert.PaddingTokenId;
 
     public override int SpecialTokenCount => 2;
+
+    public override PairFraming PairFraming { get; }
+
+    protected override IReadOnlyList<int> EncodeContent(string text) => _bert.EncodeToIds(text, addSpecialTokens: false);
 
     protected override EncodedText EncodeFramed(string text, int maxLength)
     {

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using Rag.ModelForge.Decoder;
 using Rag.ModelForge.Encoder;
 using Rag.ModelForge.Onnx;
 
 namespace Rag.ModelForge.Cli;
 
-/// <summary>The console: <c>decoder …</c> or <c>encoder …</c>; prints usage and returns 2 on bad arguments.</summary>
+/// <summary>The console: <c>decoder …</c>, <c>encoder …</c> or <c>cross-encoder …</c>; prints usage and returns 2 on bad arguments.</summary>
 public static class ForgeCommand
 {
     private const string Usage = """
@@ -13,6 +14,7 @@ public static class ForgeCommand
           ModelForge decoder --out DIR [--preset tiny|demo|smollm2-135m|qwen2.5-0.5b] [--layout optimum|gqa] [--seed N] [--untied] [--external-data] [--corpus FILE]
                              [--kv-dtype float32|float16] [--logits-dtype float32|float16] [--ids int64|int32] [--merged]
           ModelForge encoder --out DIR [--preset tiny|minilm-l6] [--pooling mean|cls] [--no-normalize] [--lexical] [--seed N] [--external-data] [--corpus FILE]
+          ModelForge cross-encoder --out DIR [--preset tiny|minilm-l6] [--labels N] [--seed N] [--external-data] [--corpus FILE]
 
         Writes a Hugging Face model folder (onnx/model.onnx plus tokenizer and config files) with seeded random weights.
           --layout optimum   inputs input_ids, attention_mask, position_ids, past_key_values.{i}.key/.value (Optimum, transformers.js)
@@ -21,6 +23,7 @@ public static class ForgeCommand
           --logits-dtype     element type of the logits output
           --ids              element type of input_ids, attention_mask and position_ids (cast to int64 inside)
           --merged           Optimum's merged decoder: a use_cache_branch input selects the with-past or without-past branch of an If
+          --labels N         cross-encoder outputs logits [batch, N] (1, the default, is a relevance score as ms-marco rerankers give)
           --lexical          scale the encoder layers down so sentence vectors follow the bag of words (retrieval by shared words works)
           --external-data    store weights in onnx/model.onnx_data even below the 2 GB protobuf limit
           --corpus FILE      learn the tokenizer vocabulary from this UTF-8 text instead of the built-in English text
@@ -44,6 +47,8 @@ public static class ForgeCommand
                     Set("--untied", "--external-data", "--merged"), Set("--out", "--preset", "--layout", "--seed", "--corpus", "--kv-dtype", "--logits-dtype", "--ids"))),
                 "encoder" => Encoder(new ForgeArguments(args.Skip(1),
                     Set("--lexical", "--no-normalize", "--external-data"), Set("--out", "--preset", "--pooling", "--seed", "--corpus"))),
+                "cross-encoder" => CrossEncoder(new ForgeArguments(args.Skip(1),
+                    Set("--external-data"), Set("--out", "--preset", "--labels", "--seed", "--corpus"))),
                 "--help" or "-h" or "help" => null,
                 _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
             };
@@ -96,6 +101,22 @@ public static class ForgeCommand
             TrainingText: Corpus(a));
         var output = a.Text("--out");
         EncoderForge.Build(options, output);
+        return output;
+    }
+
+    private static string CrossEncoder(ForgeArguments a)
+    {
+        var labels = int.TryParse(a.Text("--labels", "1"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? n
+            : throw new ArgumentException("--labels must be a positive integer.");
+        var options = new CrossEncoderOptions(
+            Preset: Preset(a, Presets.EncoderNames),
+            Seed: a.Seed(),
+            Labels: labels,
+            ForceExternalData: a.Flag("--external-data"),
+            TrainingText: Corpus(a));
+        var output = a.Text("--out");
+        CrossEncoderForge.Build(options, output);
         return output;
     }
 

@@ -28,29 +28,7 @@ public static class EncoderForge
         OnnxModelWriter.Write(EncoderGraph.Build(weights), Path.Combine(directory, "onnx", "model.onnx"), options.ForceExternalData);
         WordPieceFiles.Write(directory, vocabulary, c.MaxPositions);
 
-        JsonFile.Write(Path.Combine(directory, "config.json"), new JsonObject
-        {
-            ["architectures"] = new JsonArray("BertModel"),
-            ["attention_probs_dropout_prob"] = 0.1,
-            ["classifier_dropout"] = null,
-            ["hidden_act"] = "gelu",
-            ["hidden_dropout_prob"] = 0.1,
-            ["hidden_size"] = c.HiddenSize,
-            ["initializer_range"] = 0.02,
-            ["intermediate_size"] = c.IntermediateSize,
-            ["layer_norm_eps"] = c.LayerNormEps,
-            ["max_position_embeddings"] = c.MaxPositions,
-            ["model_type"] = "bert",
-            ["num_attention_heads"] = c.Heads,
-            ["num_hidden_layers"] = c.Layers,
-            ["pad_token_id"] = vocabulary.Ids[WordPieceVocabulary.Pad],
-            ["position_embedding_type"] = "absolute",
-            ["torch_dtype"] = "float32",
-            ["transformers_version"] = "4.45.0",
-            ["type_vocab_size"] = c.TypeVocabSize,
-            ["use_cache"] = true,
-            ["vocab_size"] = c.VocabSize,
-        });
+        JsonFile.Write(Path.Combine(directory, "config.json"), BertConfig(c, vocabulary, "BertModel", labels: 0));
         JsonFile.Write(Path.Combine(directory, "sentence_bert_config.json"), new JsonObject
         {
             ["max_seq_length"] = options.MaxSequenceLength,
@@ -76,6 +54,51 @@ public static class EncoderForge
             Directory.CreateDirectory(Path.Combine(directory, "2_Normalize"));
         }
         JsonFile.Write(Path.Combine(directory, "modules.json"), modules);
+    }
+
+    /// <summary>
+    /// config.json as transformers writes it (keys sorted); with <paramref name="labels"/> &gt; 0 it also names the
+    /// classifier's labels (<c>id2label</c>/<c>label2id</c>, from which transformers derives <c>num_labels</c>).
+    /// </summary>
+    internal static JsonObject BertConfig(EncoderConfig c, WordPieceVocabulary vocabulary, string architecture, int labels)
+    {
+        var config = new JsonObject
+        {
+            ["architectures"] = new JsonArray(architecture),
+            ["attention_probs_dropout_prob"] = 0.1,
+            ["classifier_dropout"] = null,
+            ["hidden_act"] = "gelu",
+            ["hidden_dropout_prob"] = 0.1,
+            ["hidden_size"] = c.HiddenSize,
+        };
+        if (labels > 0)
+        {
+            config["id2label"] = new JsonObject(Enumerable.Range(0, labels).Select(i => KeyValuePair.Create($"{i}", (JsonNode?)$"LABEL_{i}")));
+        }
+        config["initializer_range"] = 0.02;
+        config["intermediate_size"] = c.IntermediateSize;
+        if (labels > 0)
+        {
+            config["label2id"] = new JsonObject(Enumerable.Range(0, labels).Select(i => KeyValuePair.Create($"LABEL_{i}", (JsonNode?)i)));
+        }
+        config["layer_norm_eps"] = c.LayerNormEps;
+        config["max_position_embeddings"] = c.MaxPositions;
+        config["model_type"] = "bert";
+        config["num_attention_heads"] = c.Heads;
+        config["num_hidden_layers"] = c.Layers;
+        config["pad_token_id"] = vocabulary.Ids[WordPieceVocabulary.Pad];
+        config["position_embedding_type"] = "absolute";
+        if (labels > 0)
+        {
+            // What sentence-transformers' CrossEncoder applies to a one-label model's logit.
+            config["sentence_transformers"] = new JsonObject { ["activation_fn"] = "torch.nn.modules.activation.Sigmoid" };
+        }
+        config["torch_dtype"] = "float32";
+        config["transformers_version"] = "4.45.0";
+        config["type_vocab_size"] = c.TypeVocabSize;
+        config["use_cache"] = true;
+        config["vocab_size"] = c.VocabSize;
+        return config;
     }
 
     private static JsonObject Module(int index, string name, string path, string type) => new()

@@ -14,8 +14,17 @@ public static class EncoderGraph
     public static OnnxGraph Build(EncoderWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var c = weights.Config;
         var g = new GraphBuilder("bert");
+        g.Output(HiddenStates(g, weights), "last_hidden_state", OnnxDataType.Float, "batch_size", "sequence_length", weights.Config.HiddenSize);
+        return g.Build();
+    }
+
+    /// <summary>Declares the three inputs and adds the embeddings and layers; returns the final token states [batch, seq, hidden].</summary>
+    public static string HiddenStates(GraphBuilder g, EncoderWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        ArgumentNullException.ThrowIfNull(weights);
+        var c = weights.Config;
         var ids = g.Input("input_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
         var mask = g.Input("attention_mask", OnnxDataType.Int64, "batch_size", "sequence_length");
         var types = g.Input("token_type_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
@@ -37,8 +46,7 @@ public static class EncoderGraph
         {
             x = Layer(g, x, scoreBias, weights.Layers[l], $"encoder.layer.{l}", c);
         }
-        g.Output(x, "last_hidden_state", OnnxDataType.Float, "batch_size", "sequence_length", c.HiddenSize);
-        return g.Build();
+        return x;
     }
 
     private static string Layer(GraphBuilder g, string x, string scoreBias, EncoderLayerWeights w, string prefix, EncoderConfig c)
