@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
+using Rag.Embedding.Reranking;
 
 namespace Rag.Embedding;
 
@@ -25,20 +26,33 @@ public static class EmbeddingServiceCollectionExtensions
         services.AddSingleton(sp => new EmbeddingMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => Load(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value, sp.GetRequiredService<EmbeddingMetrics>()));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<OnnxEmbeddingGenerator>());
+
+        // The cross-encoder is optional: only a configured Reranker:ModelPath binds, validates and registers it.
+        var reranker = configuration.GetSection("Reranker");
+        if (!string.IsNullOrWhiteSpace(reranker[nameof(RerankerOptions.ModelPath)]))
+        {
+            services.AddOptions<RerankerOptions>().Bind(reranker).ValidateDataAnnotations().ValidateOnStart();
+            services.AddSingleton(sp => LoadReranker(sp.GetRequiredService<IOptions<RerankerOptions>>().Value));
+        }
         return services;
     }
 
     // A folder that is not a usable model is a configuration error like a missing one: hosts report its message alone.
-    private static OnnxEmbeddingGenerator Load(EmbeddingOptions options, EmbeddingMetrics metrics)
+    private static OnnxEmbeddingGenerator Load(EmbeddingOptions options, EmbeddingMetrics metrics) =>
+        LoadOrExplain(() => OnnxEmbeddingGenerator.Load(options, metrics), "embedding model", "Embedding", options.ModelPath, typeof(EmbeddingOptions));
+
+    private static OnnxReranker LoadReranker(RerankerOptions options) =>
+        LoadOrExplain(() => OnnxReranker.Load(options), "reranker", "Reranker", options.ModelPath, typeof(RerankerOptions));
+
+    private static T LoadOrExplain<T>(Func<T> load, string what, string section, string path, Type optionsType)
     {
         try
         {
-            return OnnxEmbeddingGenerator.Load(options, metrics);
+            return load();
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or IOException or InvalidDataException or JsonException or NotSupportedException)
         {
-            throw new OptionsValidationException("Embedding", typeof(EmbeddingOptions),
-                [$"The embedding model in Embedding:ModelPath '{options.ModelPath}' could not be loaded: {ex.Message}"]);
+            throw new OptionsValidationException(section, optionsType, [$"The {what} in {section}:ModelPath '{path}' could not be loaded: {ex.Message}"]);
         }
     }
 }

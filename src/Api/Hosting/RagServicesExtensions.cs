@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.ML.Tokenizers;
 using Rag.Api.Observability;
 using Rag.Embedding;
+using Rag.Embedding.Reranking;
 using Rag.Llm;
 using Rag.Llm.Serving;
 using Rag.Retrieval;
+using Rag.Retrieval.Search;
 
 namespace Rag.Api.Hosting;
 
@@ -30,6 +32,10 @@ public static class RagServicesExtensions
             sp.GetRequiredService<OnnxChatClient>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.LlmSource).Build(sp)));
         services.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             sp.GetRequiredService<OnnxEmbeddingGenerator>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp)));
+        if (!string.IsNullOrWhiteSpace(configuration["Reranker:ModelPath"]))
+        {
+            services.AddSingleton<IPassageReranker>(sp => new CrossEncoderReranker(sp.GetRequiredService<OnnxReranker>()));
+        }
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => sp.GetRequiredService<OnnxEmbeddingGenerator>().Tokenizer);
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.ChatTokenizer, (sp, _) => sp.GetRequiredService<LlmModel>().Tokenizer.AsTokenizer());
         services.AddRetrieval(configuration);

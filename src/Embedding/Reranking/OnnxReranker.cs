@@ -62,15 +62,15 @@ public sealed class OnnxReranker : IDisposable
     public EncodedText Encode(string query, string passage) => _tokenizer.EncodePair(query, passage, MaxSequenceLength);
 
     /// <summary>One relevance score in (0, 1) per passage, in input order; higher is more relevant.</summary>
-    public Task<float[]> ScoreAsync(string query, IReadOnlyList<string> passages, CancellationToken ct)
+    public Task<float[]> ScoreAsync(string query, IReadOnlyList<string> passages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(passages);
         // Tokenizing and running are CPU-bound: keep them off the caller's (request) thread.
-        return passages.Count == 0 ? Task.FromResult(Array.Empty<float>()) : Task.Run(() => Score(query, passages, ct), ct);
+        return passages.Count == 0 ? Task.FromResult(Array.Empty<float>()) : Task.Run(() => Score(query, passages, cancellationToken), cancellationToken);
     }
 
-    private float[] Score(string query, IReadOnlyList<string> passages, CancellationToken ct)
+    private float[] Score(string query, IReadOnlyList<string> passages, CancellationToken cancellationToken)
     {
         var pairs = new EncodedText[passages.Count];
         var lengths = new int[passages.Count];
@@ -84,12 +84,12 @@ public sealed class OnnxReranker : IDisposable
         var batch = ArrayPool<EncodedText>.Shared.Rent(pairs.Length);
         using var runOptions = new RunOptions();
         // Cancellation also stops a batch already running inside ONNX Runtime.
-        using var stop = ct.Register(() => runOptions.Terminate = true);
+        using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
         try
         {
             foreach (var range in plan.Batches)
             {
-                ct.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
                 var (start, count) = range.GetOffsetAndLength(plan.Order.Length);
                 for (var i = 0; i < count; i++)
                 {
@@ -104,9 +104,9 @@ public sealed class OnnxReranker : IDisposable
                 }
             }
         }
-        catch (OnnxRuntimeException) when (ct.IsCancellationRequested)
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException(ct);
+            throw new OperationCanceledException(cancellationToken);
         }
         finally
         {

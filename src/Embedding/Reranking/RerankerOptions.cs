@@ -17,8 +17,8 @@ public sealed class RerankerOptions : IValidatableObject
 
     /// <summary>
     /// Token budget of one batch: pairs × longest pair in the batch (padding included). On a CPU, MiniLM-L6 pairs of
-    /// ~140 tokens scored fastest at 1024 (a few pairs a run): 1.4× the pairs/s of 8192 for 50 passages, 1.1× one
-    /// pair a run. On a GPU, where one run has room for many pairs, raise it (8192 keeps a 512-token batch near 200 MB).
+    /// ~140 tokens scored fastest at 512–1024 (a few pairs a run): 1.15× the pairs/s of 8192 and of one pair a run for
+    /// 50 passages (bench/Rerank). On a GPU, where one run has room for many pairs, raise it.
     /// </summary>
     [Range(1, 1 << 24)]
     public int MaxBatchTokens { get; set; } = 1024;

@@ -22,12 +22,18 @@ public sealed class StartupTests
     [Theory]
     [InlineData("Embedding", "embedding model")]
     [InlineData("Llm", "LLM")]
+    [InlineData("Reranker", "reranker")]
     public async Task A_model_whose_graph_is_not_onnx_stops_the_service_naming_the_setting_without_a_stack_trace(string section, string what)
     {
         var folder = Directory.CreateTempSubdirectory("rag-broken-model-");
         try
         {
-            var source = section == "Llm" ? ForgedModels.Decoder() : ForgedModels.Encoder(lexical: true);
+            var source = section switch
+            {
+                "Llm" => ForgedModels.Decoder(),
+                "Reranker" => ForgedModels.CrossEncoder(),
+                _ => ForgedModels.Encoder(lexical: true),
+            };
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
             {
                 var target = Path.Combine(folder.FullName, Path.GetRelativePath(source, file));
@@ -37,12 +43,17 @@ public sealed class StartupTests
             // What a failed download often leaves behind: an error page saved under the model's name.
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "onnx", "model.onnx"), "<html>Bad gateway</html>");
 
-            var (exitCode, output) = await RunAsync(new()
+            var environment = new Dictionary<string, string>
             {
                 ["ConnectionStrings__Postgres"] = PostgresServer.ConnectionString,
                 ["Llm__ModelPath"] = section == "Llm" ? folder.FullName : ForgedModels.Decoder(),
                 ["Embedding__ModelPath"] = section == "Embedding" ? folder.FullName : ForgedModels.Encoder(lexical: true),
-            });
+            };
+            if (section == "Reranker")
+            {
+                environment["Reranker__ModelPath"] = folder.FullName;
+            }
+            var (exitCode, output) = await RunAsync(environment);
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains($"The {what} in {section}:ModelPath '{folder.FullName}' could not be loaded", output, StringComparison.Ordinal);
