@@ -3,7 +3,8 @@
 #
 # Models, in order of preference:
 #   1. Llm__ModelPath / Embedding__ModelPath when set;
-#   2. real Hugging Face exports in $RAG_MODELS_DIR/{llm,embedding}, fetched earlier by scripts/fetch-models.sh;
+#   2. real Hugging Face exports in $RAG_MODELS_DIR/{llm,embedding}, fetched earlier by scripts/fetch-models.sh
+#      (with $RAG_MODELS_DIR/reranker, when fetched, as Reranker__ModelPath);
 #   3. untrained demo models generated offline by tools/ModelForge into $RAG_MODELS_DIR/demo-{llm,embedding}
 #      (the log and the web page say so).
 # RAG_MODELS_DIR defaults to .data/models (relative to the checkout), as in scripts/fetch-models.sh.
@@ -19,6 +20,7 @@ fi
 if [ -z "${Embedding__ModelPath:-}" ]; then
   if [ -d "$models/embedding" ]; then export Embedding__ModelPath="$models/embedding"; else export Embedding__ModelPath="$models/demo-embedding"; fi
 fi
+if [ -z "${Reranker__ModelPath:-}" ] && [ -d "$models/reranker" ]; then export Reranker__ModelPath="$models/reranker"; fi
 
 # Demo vectors and real ones never share a database: their dimensions differ, and demo answers are noise.
 if [[ "$Llm__ModelPath" == */demo-llm || "$Embedding__ModelPath" == */demo-embedding ]]; then

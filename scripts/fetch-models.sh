@@ -3,6 +3,8 @@
 #   RAG_MODELS_DIR     (default .data/models, relative to the checkout; ./run.sh reads the same variable)
 #   RAG_EMBEDDING_REPO (default sentence-transformers/all-MiniLM-L6-v2: a sentence-transformers repo with onnx/model.onnx)
 #   RAG_LLM_REPO       (default HuggingFaceTB/SmolLM2-360M-Instruct, Optimum/transformers.js layout under onnx/)
+#   RAG_RERANKER_REPO  (optional, e.g. Xenova/ms-marco-MiniLM-L-6-v2) a cross-encoder into $RAG_MODELS_DIR/reranker,
+#                      which ./run.sh then uses to rerank search results (RAG_RERANKER_ONNX_FILE picks a variant)
 #   RAG_EMBEDDING_ONNX_FILE, RAG_LLM_ONNX_FILE
 #                      (default onnx/model.onnx) the graph to fetch when a repo offers variants, e.g. onnx/model_q4.onnx
 #                      or onnx/model_qint8_avx512.onnx: only that one is downloaded, and the loaders pick a folder's only graph
@@ -18,7 +20,9 @@ endpoint="${HF_ENDPOINT:-https://huggingface.co}"
 endpoint="${endpoint%/}"
 embedding_repo="${RAG_EMBEDDING_REPO:-sentence-transformers/all-MiniLM-L6-v2}"
 llm_repo="${RAG_LLM_REPO:-HuggingFaceTB/SmolLM2-360M-Instruct}"
+reranker_repo="${RAG_RERANKER_REPO:-}"
 embedding_graph="${RAG_EMBEDDING_ONNX_FILE:-onnx/model.onnx}"
+reranker_graph="${RAG_RERANKER_ONNX_FILE:-onnx/model.onnx}"
 llm_graph="${RAG_LLM_ONNX_FILE:-onnx/model.onnx}"
 models="${RAG_MODELS_DIR:-.data/models}"
 
@@ -155,6 +159,11 @@ require() {
 # A failed probe exits its command substitution, and the failed assignment then stops the script.
 embedding_revision="$(probe "$embedding_repo")"
 llm_revision="$(probe "$llm_repo")"
+names=(embedding llm)
+if [ -n "$reranker_repo" ]; then
+  reranker_revision="$(probe "$reranker_repo")"
+  names+=(reranker)
+fi
 
 stage "$embedding_repo" "$embedding_revision" embedding "$embedding_graph" \
   config.json tokenizer_config.json tokenizer.json? vocab.txt? special_tokens_map.json? \
@@ -166,8 +175,14 @@ stage "$llm_repo" "$llm_revision" llm "$llm_graph" \
   tokenizer.model? special_tokens_map.json? added_tokens.json? chat_template.jinja? chat_template.json?
 require "$llm_repo" llm tokenizer.json vocab.json+merges.txt tokenizer.model
 
-# Swap both in together, so a failure above leaves the previous pair untouched.
-for name in embedding llm; do
+if [ -n "$reranker_repo" ]; then
+  stage "$reranker_repo" "$reranker_revision" reranker "$reranker_graph" \
+    config.json tokenizer_config.json tokenizer.json? vocab.txt? special_tokens_map.json?
+  require "$reranker_repo" reranker tokenizer.json vocab.txt
+fi
+
+# Swap them in together, so a failure above leaves the previous models untouched.
+for name in "${names[@]}"; do
   rm "$models/.$name.partial/.repo"
   rm -rf "$models/.$name.old"
   if [ -d "$models/$name" ]; then mv "$models/$name" "$models/.$name.old"; fi
@@ -176,4 +191,5 @@ for name in embedding llm; do
 done
 echo "$embedding_repo -> $models/embedding"
 echo "$llm_repo -> $models/llm"
+[ -z "$reranker_repo" ] || echo "$reranker_repo -> $models/reranker"
 echo "Done. ./run.sh now uses the models in $models."

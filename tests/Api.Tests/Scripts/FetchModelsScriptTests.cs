@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.AI;
 using Rag.Embedding;
+using Rag.Embedding.Reranking;
 using Rag.Llm;
 using Rag.Llm.Serving;
 using Rag.ModelForge.Decoder;
@@ -20,6 +21,7 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
     private const string OtherDecoderRepo = "forge/other-decoder";
     private const string VariantEncoderRepo = "forge/variant-encoder";
     private const string VariantDecoderRepo = "forge/variant-decoder";
+    private const string RerankerRepo = "forge/cross-encoder";
     private static readonly string[] ModelFolders = ["embedding", "llm"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"rag-fetch-{Guid.NewGuid():N}");
@@ -51,6 +53,7 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
             [OtherDecoderRepo] = _otherDecoder,
             [VariantEncoderRepo] = variantEncoder,
             [VariantDecoderRepo] = variantDecoder,
+            [RerankerRepo] = ForgedModels.CrossEncoder(),
         });
     }
 
@@ -92,6 +95,20 @@ public sealed class FetchModelsScriptTests : IAsyncLifetime
         Assert.Equal(["onnx/model_q4.onnx"], Graphs(Path.Combine(Models, "llm")));
         Assert.Equal(await EmbedAsync(ForgedModels.Encoder()), await EmbedAsync(Path.Combine(Models, "embedding")));
         Assert.Equal((await GenerateAsync(ForgedModels.Decoder())).Text, (await GenerateAsync(Path.Combine(Models, "llm"))).Text);
+    }
+
+    [Fact]
+    public async Task A_reranker_is_fetched_beside_the_two_models_when_asked_for_and_loads()
+    {
+        var run = await RunAsync(("RAG_RERANKER_REPO", RerankerRepo));
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal(["embedding", "llm", "reranker"], Entries(Models));
+        AssertSameFiles(ForgedModels.CrossEncoder(), Path.Combine(Models, "reranker"));
+        using var fetched = OnnxReranker.Load(new RerankerOptions { ModelPath = Path.Combine(Models, "reranker") });
+        using var source = OnnxReranker.Load(new RerankerOptions { ModelPath = ForgedModels.CrossEncoder() });
+        string[] passages = ["roses grow in the garden", "the river runs to the sea"];
+        Assert.Equal(await source.ScoreAsync("garden roses", passages, default), await fetched.ScoreAsync("garden roses", passages, default));
     }
 
     [Fact]
