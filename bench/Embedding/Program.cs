@@ -98,6 +98,8 @@ var figures = new
     embed_overhead = embedSeconds / bareSeconds - 1,
     pipeline_overhead = (embedSeconds + tokenizeSeconds) / bareSeconds - 1,
     embed_allocated_bytes_per_token = arguments.CoalescingOnly ? double.NaN : (double)embedAllocations.Sum() / tokens,
+    embed_allocated_bytes_median_batch = embedAllocations.Order().ElementAtOrDefault(embedAllocations.Length / 2),
+    embed_allocated_bytes_largest_batch_allocation = embedAllocations.DefaultIfEmpty().Max(),
     embed_allocated_bytes_fewest_token_batch = new { tokens = batchTokens[fewestTokens], bytes = embedAllocations[fewestTokens] },
     embed_allocated_bytes_most_token_batch = new { tokens = batchTokens[mostTokens], bytes = embedAllocations[mostTokens] },
     sorted_budget_seconds = embedSeconds,
