@@ -43,9 +43,9 @@ public static class OpenAiEndpoints
         }
         var options = ToChatOptions(request, services, stop, request.MaxCompletionTokens ?? request.MaxTokens);
 
-        var sources = new List<SourceDto>();
+        var grounding = request.Collection is null ? null : new Grounding();
         IAsyncEnumerable<ChatResponseUpdate> generation;
-        if (request.Collection is null)
+        if (grounding is null)
         {
             generation = services.Chat.GetStreamingResponseAsync(messages, options, cancellationToken);
         }
@@ -58,7 +58,7 @@ public static class OpenAiEndpoints
             }
             var answer = services.Answerer.AskStreamingAsync(
                 GroundedChat.Search(request, question!), GroundedChat.Conversation(messages), options, cancellationToken);
-            generation = GroundedChat.AsChatAsync(answer, sources, cancellationToken);
+            generation = GroundedChat.AsChatAsync(answer, grounding, cancellationToken);
         }
         var recorder = new GenerationRecorder(services.Metrics, "chat");
         var updates = await PrimedSequence.StartAsync(recorder.Observe(generation, cancellationToken), _ => true, cancellationToken);
@@ -68,14 +68,15 @@ public static class OpenAiEndpoints
         if (request.Stream)
         {
             var includeUsage = request.StreamOptions?.IncludeUsage ?? false;
-            return TypedResults.ServerSentEvents(ChatChunksAsync(updates, recorder, id, created, services, includeUsage, request.Collection is null ? null : sources));
+            return TypedResults.ServerSentEvents(ChatChunksAsync(updates, recorder, id, created, services, includeUsage, grounding));
         }
         var response = await updates.ToChatResponseAsync(cancellationToken);
         return TypedResults.Ok(new ChatCompletionResponse(id, created, services.Models.LlmId,
             [new ChatChoiceDto(0, new AssistantMessageDto("assistant", response.Text), FinishReason(recorder.FinishReason))],
             Usage(recorder))
         {
-            Sources = request.Collection is null ? null : sources,
+            Sources = grounding?.Sources,
+            Citations = grounding?.Citations,
         });
     }
 
@@ -134,7 +135,7 @@ public static class OpenAiEndpoints
 
     private static async IAsyncEnumerable<string> ChatChunksAsync(
         IAsyncEnumerable<ChatResponseUpdate> updates, GenerationRecorder recorder, string id, long created, OpenAiServices services, bool includeUsage,
-        IReadOnlyList<SourceDto>? sources)
+        Grounding? grounding)
     {
         var json = services.Json.Value.SerializerOptions;
         var model = services.Models.LlmId;
@@ -143,7 +144,7 @@ public static class OpenAiEndpoints
 
         // The sources were read before the response started (the stream is primed up to its first text).
         yield return JsonSerializer.Serialize(
-            new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, new ChatDeltaDto("assistant", ""), null)], null) { Sources = sources }, json);
+            new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, new ChatDeltaDto("assistant", ""), null)], null) { Sources = grounding?.Sources }, json);
         await foreach (var update in updates)
         {
             if (!string.IsNullOrEmpty(update.Text))
@@ -151,7 +152,12 @@ public static class OpenAiEndpoints
                 yield return Chunk(new ChatDeltaDto(null, update.Text), null);
             }
         }
-        yield return Chunk(new ChatDeltaDto(null, null), FinishReason(recorder.FinishReason));
+        // The citations are known once the answer is complete.
+        yield return JsonSerializer.Serialize(
+            new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, new ChatDeltaDto(null, null), FinishReason(recorder.FinishReason))], null)
+            {
+                Citations = grounding?.Citations,
+            }, json);
         if (includeUsage)
         {
             yield return JsonSerializer.Serialize(new ChatCompletionChunk(id, created, model, [], Usage(recorder)), json);

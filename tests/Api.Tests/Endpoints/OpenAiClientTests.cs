@@ -171,6 +171,8 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(string.IsNullOrEmpty(body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
         Assert.Equal("cats.txt", body.GetProperty("sources")[0].GetProperty("document_name").GetString());
+        // The untrained model cites nothing reliably; the field is there for the answers that do.
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("citations").ValueKind);
     }
 
     [Fact]
@@ -200,6 +202,9 @@ public sealed class OpenAiClientTests(ApiServer server) : IClassFixture<ApiServe
         Assert.Equal(1, first.GetProperty("sources")[0].GetProperty("n").GetInt32());
         Assert.All(chunks.Skip(1).SkipLast(1), c => Assert.False(c.Json.TryGetProperty("sources", out _)));
         Assert.Equal("[DONE]", chunks[^1].Data);
+        var finish = chunks[^2].Json;
+        Assert.False(string.IsNullOrEmpty(finish.GetProperty("choices")[0].GetProperty("finish_reason").GetString()));
+        Assert.Equal(JsonValueKind.Array, finish.GetProperty("citations").ValueKind);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using Rag.Retrieval.Answering;
 using Rag.Retrieval.Search;
 
 namespace Rag.Api.Contracts.OpenAi;
@@ -51,6 +52,9 @@ public sealed record ChatCompletionResponse(string Id, long Created, string Mode
     /// <summary>Extension: with a collection, the passages the answer was grounded on, by their [n].</summary>
     public IReadOnlyList<Rag.SourceDto>? Sources { get; init; }
 
+    /// <summary>Extension: with a collection, the sources the answer cites as [n], with where they came from.</summary>
+    public IReadOnlyList<Citation>? Citations { get; init; }
+
     [JsonPropertyName("object")]
     public string ObjectType => "chat.completion";
 }
@@ -63,6 +67,9 @@ public sealed record ChatCompletionChunk(string Id, long Created, string Model, 
 {
     /// <summary>Extension: with a collection, the first chunk carries the passages the answer is grounded on, by their [n].</summary>
     public IReadOnlyList<Rag.SourceDto>? Sources { get; init; }
+
+    /// <summary>Extension: with a collection, the chunk with the finish reason carries the sources the answer cites.</summary>
+    public IReadOnlyList<Citation>? Citations { get; init; }
 
     [JsonPropertyName("object")]
     public string ObjectType => "chat.completion.chunk";

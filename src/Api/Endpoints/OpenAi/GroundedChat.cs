@@ -65,21 +65,22 @@ internal static class GroundedChat
         Filter = SearchEndpoints.ReadFilter(request.Filter),
     };
 
-    /// <summary>The answer's updates as chat updates; the passages are kept in <paramref name="sources"/> for the response.</summary>
+    /// <summary>The answer's updates as chat updates; its passages and citations are kept in <paramref name="grounding"/>.</summary>
     public static async IAsyncEnumerable<ChatResponseUpdate> AsChatAsync(
-        IAsyncEnumerable<AnswerUpdate> updates, List<Contracts.Rag.SourceDto> sources, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IAsyncEnumerable<AnswerUpdate> updates, Grounding grounding, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var update in updates.WithCancellation(cancellationToken))
         {
             switch (update)
             {
                 case AnswerSourcesUpdate found:
-                    sources.AddRange(AnswerMapping.ToDto(found.Sources));
+                    grounding.Sources.AddRange(AnswerMapping.ToDto(found.Sources));
                     break;
                 case AnswerDeltaUpdate delta:
                     yield return new ChatResponseUpdate(ChatRole.Assistant, delta.Text);
                     break;
                 case AnswerCompletedUpdate { Answer: var answer }:
+                    grounding.Citations = answer.Citations;
                     yield return new ChatResponseUpdate(ChatRole.Assistant, answer.Usage is { } usage ? [new UsageContent(usage)] : [])
                     {
                         FinishReason = answer.FinishReason ?? ChatFinishReason.Stop,
