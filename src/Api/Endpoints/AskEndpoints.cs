@@ -41,14 +41,13 @@ public static class AskEndpoints
         {
             return Problems.BadRequest(historyError);
         }
-        var filter = SearchEndpoints.ReadFilter(request.Filter);
+        var search = SearchEndpoints.ToSearch(request, request.Question, collection);
         if (!await services.CollectionExistsAsync(collection, cancellationToken))
         {
             return Problems.CollectionNotFound(collection);
         }
 
         var recorder = new GenerationRecorder(services.Metrics, "ask");
-        var search = new SearchRequest(request.Question) { Collection = collection, TopK = request.TopK, MinRelevance = request.MinScore, Filter = filter, Mode = request.Mode, Rerank = request.Rerank };
         // Read up to the first answer text before replying: retrieval and the start of generation (a full queue
         // included) then fail with a status code; the client's time to first token is the same either way.
         var updates = await PrimedSequence.StartAsync(

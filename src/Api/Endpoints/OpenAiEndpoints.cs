@@ -57,7 +57,7 @@ public static class OpenAiEndpoints
                 return (ProblemHttpResult)problem;
             }
             var answer = services.Answerer.AskStreamingAsync(
-                GroundedChat.Search(request, question!), GroundedChat.Conversation(messages), options, cancellationToken);
+                SearchEndpoints.ToSearch(request, question!, request.Collection!), GroundedChat.Conversation(messages), options, cancellationToken);
             generation = GroundedChat.AsChatAsync(answer, grounding, cancellationToken);
         }
         var recorder = new GenerationRecorder(services.Metrics, "chat");

@@ -22,25 +22,24 @@ public static class SearchEndpoints
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var filter = ReadFilter(request.Filter);
+        var search = ToSearch(request, request.Query!, collection);
         if (!await services.CollectionExistsAsync(collection, cancellationToken))
         {
             return Problems.CollectionNotFound(collection);
         }
-        var result = await services.Search.SearchAsync(new SearchRequest(request.Query!)
-        {
-            Collection = collection,
-            TopK = request.TopK,
-            MinRelevance = request.MinScore,
-            Filter = filter,
-            Mode = request.Mode,
-            Rerank = request.Rerank,
-        }, cancellationToken);
+        var result = await services.Search.SearchAsync(search, cancellationToken);
         return TypedResults.Ok(new SearchResponse(
             result.Hits, result.EmbedTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds, result.RerankTime?.TotalMilliseconds));
     }
 
-    /// <summary>Parses the tag filter; a malformed one throws <see cref="TagFilterException"/> (400).</summary>
-    internal static TagFilter? ReadFilter(System.Text.Json.JsonElement? filter) =>
-        filter is { ValueKind: not System.Text.Json.JsonValueKind.Null } element ? TagFilterParser.Parse(element) : null;
+    /// <summary>The search a request's retrieval fields ask for; a malformed tag filter throws <see cref="TagFilterException"/> (400).</summary>
+    internal static SearchRequest ToSearch(IRetrievalFields fields, string query, string collection) => new(query)
+    {
+        Collection = collection,
+        TopK = fields.TopK,
+        MinRelevance = fields.MinScore,
+        Filter = fields.Filter is { ValueKind: not System.Text.Json.JsonValueKind.Null } filter ? TagFilterParser.Parse(filter) : null,
+        Mode = fields.Mode,
+        Rerank = fields.Rerank,
+    };
 }

@@ -7,7 +7,7 @@ using Rag.Retrieval.Search;
 namespace Rag.Api.Contracts.OpenAi;
 
 /// <summary><c>POST /v1/chat/completions</c>, as OpenAI defines it, plus the retrieval extension fields.</summary>
-public sealed record ChatCompletionRequest : GenerationRequest
+public sealed record ChatCompletionRequest : GenerationRequest, Rag.IRetrievalFields
 {
     [Required, MinLength(1)]
     public IReadOnlyList<ChatMessageDto>? Messages { get; init; }

@@ -4,8 +4,22 @@ using Rag.Retrieval.Search;
 
 namespace Rag.Api.Contracts.Rag;
 
+/// <summary>The retrieval fields search, ask and grounded chat share; unset values come from <c>RetrievalOptions</c>.</summary>
+public interface IRetrievalFields
+{
+    int? TopK { get; }
+
+    double? MinScore { get; }
+
+    JsonElement? Filter { get; }
+
+    SearchMode Mode { get; }
+
+    bool? Rerank { get; }
+}
+
 /// <summary>How passages are retrieved, shared by search and ask; unset values come from <c>RetrievalOptions</c>.</summary>
-public abstract record RetrievalRequest
+public abstract record RetrievalRequest : IRetrievalFields
 {
     [Range(1, 100)]
     public int? TopK { get; init; }

@@ -6,7 +6,6 @@ using Rag.Api.Contracts.OpenAi;
 using Rag.Api.Endpoints.Asking;
 using Rag.Api.Errors;
 using Rag.Retrieval.Answering;
-using Rag.Retrieval.Search;
 
 namespace Rag.Api.Endpoints.OpenAi;
 
@@ -55,15 +54,6 @@ internal static class GroundedChat
         return question <= 0 ? [] : messages.Take(question).ToList();
     }
 
-    public static SearchRequest Search(ChatCompletionRequest request, string question) => new(question)
-    {
-        Collection = request.Collection,
-        TopK = request.TopK,
-        MinRelevance = request.MinScore,
-        Mode = request.Mode,
-        Rerank = request.Rerank,
-        Filter = SearchEndpoints.ReadFilter(request.Filter),
-    };
 
     /// <summary>The answer's updates as chat updates; its passages and citations are kept in <paramref name="grounding"/>.</summary>
     public static async IAsyncEnumerable<ChatResponseUpdate> AsChatAsync(
