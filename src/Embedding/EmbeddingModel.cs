@@ -32,7 +32,7 @@ public sealed class EmbeddingModel : IDisposable
         _outputNames = [_signature.OutputName];
         _pooler = _signature.OutputIsPooled ? null : new Pooler(folder.Pooling, _signature.OutputWidth, folder.Normalize);
         Dimension = _pooler?.Dimension ?? _signature.OutputWidth;
-        ModelId = Identify(folder);
+        ModelId = WeightsHash.ModelId(folder.Path, folder.OnnxFile);
     }
 
     public ModelFolder Folder { get; }
@@ -113,13 +113,6 @@ public sealed class EmbeddingModel : IDisposable
             tokens += text.Length;
         }
         _metrics.RunCompleted(ModelId, batch.Length, tokens, sequenceLength);
-    }
-
-    private static string Identify(ModelFolder folder)
-    {
-        var hash = WeightsHash.Compute(folder.OnnxFile);
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder.Path)));
-        return $"{name}@sha256:{hash[..16]}";
     }
 
     public void Dispose()

@@ -36,10 +36,20 @@ public abstract class EmbeddingTokenizer
     /// A (query, passage) pair as a cross-encoder takes it, e.g. <c>[CLS] first [SEP] second [SEP]</c> with the second
     /// segment's start recorded for its token types, cut to at most <paramref name="maxLength"/> (see <see cref="Loading.PairFraming"/>).
     /// </summary>
-    public EncodedText EncodePair(string first, string second, int maxLength)
+    public EncodedText EncodePair(string first, string second, int maxLength) => EncodePairs(first, [second], maxLength)[0];
+
+    /// <summary>One pair per second text, all with the same first text, which is tokenized once (a query and its candidates).</summary>
+    public EncodedText[] EncodePairs(string first, IReadOnlyList<string> seconds, int maxLength)
     {
+        ArgumentNullException.ThrowIfNull(seconds);
         var framing = PairFraming ?? throw new InvalidOperationException("This tokenizer was not loaded for text pairs.");
-        return framing.Frame(EncodeContent(Cased(first)), EncodeContent(Cased(second)), maxLength);
+        var firstIds = EncodeContent(Cased(first));
+        var pairs = new EncodedText[seconds.Count];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            pairs[i] = framing.Frame(firstIds, EncodeContent(Cased(seconds[i])), maxLength);
+        }
+        return pairs;
     }
 
     protected abstract EncodedText EncodeFramed(string text, int maxLength);

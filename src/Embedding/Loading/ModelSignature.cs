@@ -40,8 +40,6 @@ public sealed record ModelSignature
     /// <summary>Last dimension of the output: the hidden size, or the sentence dimension when pooled.</summary>
     public required int OutputWidth { get; init; }
 
-    public bool Declares(InputKind kind) => Inputs.Any(i => i.Kind == kind);
-
     public static ModelSignature Read(InferenceSession session, string modelFile, int? configHiddenSize)
     {
         var inputs = ReadInputs(session, modelFile, "an embedding encoder");

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using Rag.Embedding.Batching;
 using Rag.Embedding.Loading;
@@ -72,16 +71,20 @@ public sealed class OnnxReranker : IDisposable
 
     private float[] Score(string query, IReadOnlyList<string> passages, CancellationToken cancellationToken)
     {
-        var pairs = new EncodedText[passages.Count];
-        var lengths = new int[passages.Count];
+        var pairs = _tokenizer.EncodePairs(query, passages, MaxSequenceLength);
+        var lengths = new int[pairs.Length];
         for (var i = 0; i < pairs.Length; i++)
         {
-            pairs[i] = Encode(query, passages[i]);
             lengths[i] = pairs[i].Length;
         }
         var plan = BatchPlanner.Plan(lengths, _maxBatchTokens);
+        // The pairs in plan order, so every batch is a slice of it.
+        var ordered = new EncodedText[pairs.Length];
+        for (var k = 0; k < ordered.Length; k++)
+        {
+            ordered[k] = pairs[plan.Order[k]];
+        }
         var scores = new float[pairs.Length];
-        var batch = ArrayPool<EncodedText>.Shared.Rent(pairs.Length);
         using var runOptions = new RunOptions();
         // Cancellation also stops a batch already running inside ONNX Runtime.
         using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
@@ -91,11 +94,7 @@ public sealed class OnnxReranker : IDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var (start, count) = range.GetOffsetAndLength(plan.Order.Length);
-                for (var i = 0; i < count; i++)
-                {
-                    batch[i] = pairs[plan.Order[start + i]];
-                }
-                using var tensors = new BatchTensors(_signature, batch.AsSpan(0, count), _tokenizer.PadId);
+                using var tensors = new BatchTensors(_signature, ordered.AsSpan(start, count), _tokenizer.PadId);
                 _session.Run(runOptions, _inputNames, tensors.Inputs, _outputNames, tensors.Outputs);
                 var logits = tensors.Output.Span;
                 for (var i = 0; i < count; i++)
@@ -107,10 +106,6 @@ public sealed class OnnxReranker : IDisposable
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException(cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<EncodedText>.Shared.Return(batch, clearArray: true);
         }
         return scores;
     }

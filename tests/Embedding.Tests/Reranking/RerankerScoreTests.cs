@@ -94,6 +94,21 @@ public sealed class RerankerScoreTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Cancelling_while_scoring_stops_between_or_inside_runs()
+    {
+        // One pair per run and thousands of pairs: scoring takes far longer than the moment before the cancellation.
+        using var reranker = RerankerFolders.Open(RerankerFolders.Default, o => o.MaxBatchTokens = 1);
+        string[] many = [.. Enumerable.Range(0, 4000).Select(i => Passages[i % Passages.Length])];
+        using var cancellation = new CancellationTokenSource();
+
+        var scoring = reranker.ScoreAsync(Query, many, cancellation.Token);
+        await Task.Delay(20);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scoring);
+    }
+
+    [Fact]
     public async Task A_folder_with_only_tokenizer_json_scores_like_the_one_with_vocab_txt()
     {
         var jsonOnly = Model.EncoderFolders.Variant(RerankerFolders.Default, "cross-encoder-tokenizer-json-only", dir => File.Delete(Path.Combine(dir, "vocab.txt")));
