@@ -112,7 +112,8 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
         UpdateOwnedAsync(job, "lease_until = now() + @lease", p => p.AddWithValue("lease", lease), cancellationToken);
 
     public Task<bool> CompleteAsync(ClaimedJob job, Guid documentId, IngestionTimings timings, CancellationToken cancellationToken = default) =>
-        UpdateOwnedAsync(job, "status = 'completed', lease_until = NULL, error = NULL, document_id = @document, timings = @timings::jsonb", p =>
+        // The upload is not needed once its document is stored: keeping it would double what the database holds.
+        UpdateOwnedAsync(job, "status = 'completed', lease_until = NULL, error = NULL, document_id = @document, timings = @timings::jsonb, content = ''::bytea", p =>
         {
             p.AddWithValue("document", documentId);
             p.AddWithValue("timings", WriteTimings(timings));
@@ -132,7 +133,8 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
         return UpdateOwnedAsync(job,
             """
             status = @status, lease_until = NULL, error = @error,
-            next_attempt_at = CASE WHEN @retry_after > interval '0' THEN now() + @retry_after END
+            next_attempt_at = CASE WHEN @retry_after > interval '0' THEN now() + @retry_after END,
+            content = CASE WHEN @status = 'failed' THEN ''::bytea ELSE content END
             """, p =>
             {
                 p.AddWithValue("status", retryAfter is null ? "failed" : "pending");

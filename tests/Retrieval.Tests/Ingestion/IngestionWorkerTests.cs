@@ -9,6 +9,8 @@ public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(e
 {
     private static IngestRequest Text(string name, string text) => new(name, Encoding.UTF8.GetBytes(text));
 
+    private Task<long> KeptUploadBytesAsync(Guid id) => Database.ScalarAsync($"SELECT octet_length(content) FROM ingestion_jobs WHERE id = '{id}'");
+
     /// <summary>Far longer than any test runs, so a job waiting for its retry is still waiting at the end.</summary>
     private static readonly TimeSpan LongRetryDelay = TimeSpan.FromMinutes(10);
 
@@ -37,6 +39,7 @@ public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(e
         var job = (await harness.Jobs.GetAsync(id))!;
         Assert.Equal(IngestionJobStatus.Completed, job.Status);
         Assert.Equal(1, job.Attempts);
+        Assert.Equal(0, await KeptUploadBytesAsync(id));
         Assert.NotNull(job.DocumentId);
         Assert.NotNull(job.Timings);
         Assert.True(job.Timings.Embed > TimeSpan.Zero && job.Timings.Store > TimeSpan.Zero && job.Timings.Extract > TimeSpan.Zero);
@@ -131,6 +134,7 @@ public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(e
         var job = (await harness.Jobs.GetAsync(id))!;
         Assert.Equal(IngestionJobStatus.Failed, job.Status);
         Assert.Contains("scan.pdf", job.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await KeptUploadBytesAsync(id));
         Assert.Equal(0, await Database.ScalarAsync("SELECT count(*) FROM documents"));
     }
 
@@ -142,6 +146,8 @@ public sealed class IngestionWorkerTests(ForgedEncoder encoder) : DatabaseTest(e
 
         await failing.NewWorker().ProcessNextAsync();
         var afterFailure = (await failing.Jobs.GetAsync(id))!;
+        // A job that will be retried keeps its upload for the next attempt.
+        Assert.Equal("Retry me please."u8.Length, await KeptUploadBytesAsync(id));
         await new RetrievalHarness(Database, encoder).NewWorker().ProcessNextAsync();
 
         Assert.Equal(IngestionJobStatus.Pending, afterFailure.Status);
