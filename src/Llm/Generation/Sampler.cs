@@ -27,6 +27,13 @@ public sealed class Sampler
             return TensorPrimitives.IndexOfMax(logits);
         }
         TensorPrimitives.Divide(logits, options.Temperature, logits);
+        if (options.TopK <= 0 && options.TopP >= 1f && options.MinP <= 0f)
+        {
+            // No filter needs the tokens in order: draw straight from the softmax over the vocabulary, no sort per token.
+            var all = _scratch.AsSpan(0, logits.Length);
+            TensorPrimitives.SoftMax(logits, all);
+            return Draw(all, random);
+        }
 
         var candidates = RankCandidates(logits, options);
         var order = _order.AsSpan(0, candidates);
@@ -61,7 +68,7 @@ public sealed class Sampler
             }
             keep = kept;
         }
-        return Draw(order[..keep], probs[..keep], random);
+        return order[Draw(probs[..keep], random)];
     }
 
     private static void ApplyPenalties(Span<float> logits, SamplingOptions options, TokenHistory history)
@@ -146,19 +153,20 @@ public sealed class Sampler
         }
     }
 
-    private static int Draw(ReadOnlySpan<int> ids, ReadOnlySpan<float> probs, Random random)
+    /// <summary>The index of a draw from <paramref name="probs"/> (renormalised over what is kept).</summary>
+    private static int Draw(ReadOnlySpan<float> probs, Random random)
     {
         var total = TensorPrimitives.Sum(probs);
         var target = random.NextDouble() * total;
         var cumulative = 0d;
-        for (var i = 0; i < ids.Length; i++)
+        for (var i = 0; i < probs.Length; i++)
         {
             cumulative += probs[i];
             if (target < cumulative)
             {
-                return ids[i];
+                return i;
             }
         }
-        return ids[^1];
+        return probs.Length - 1;
     }
 }
