@@ -84,7 +84,7 @@ public sealed class Generator(
             history.AddPrompt(promptIds);
             var sampler = new Sampler(vocab);
             var random = options.Sampling.Seed is { } seed ? new Random(seed) : new Random();
-            var stopCondition = new StopCondition(eosTokenIds, maxNew, capacity);
+            var stopCondition = new StopCondition(eosTokenIds, maxNew);
             var detokenizer = tokenizer.CreateStreamingDetokenizer();
             var stops = new StopStrings(options.StopSequences);
 
@@ -122,7 +122,7 @@ public sealed class Generator(
                     stats.FinishReason = FinishReason.StopSequence;
                     break;
                 }
-                if (stopCondition.IsLengthReached(stats.CompletionTokens, state.Cache.Position))
+                if (stopCondition.IsLengthReached(stats.CompletionTokens))
                 {
                     stats.FinishReason = FinishReason.Length;
                     break;

@@ -1,7 +1,10 @@
 namespace Rag.Llm.Generation;
 
-/// <summary>Token-level stops: the model's end-of-sequence ids, the new-token budget and the cache's capacity.</summary>
-public sealed class StopCondition(IReadOnlyList<int> eosTokenIds, int maxNewTokens, int capacity)
+/// <summary>
+/// Token-level stops: the model's end-of-sequence ids and the new-token budget (which the generator already cut to
+/// what the context window leaves, so the cache never overflows).
+/// </summary>
+public sealed class StopCondition(IReadOnlyList<int> eosTokenIds, int maxNewTokens)
 {
     public bool IsEndOfSequence(int token)
     {
@@ -15,7 +18,6 @@ public sealed class StopCondition(IReadOnlyList<int> eosTokenIds, int maxNewToke
         return false;
     }
 
-    /// <summary>True when no further token may be generated after <paramref name="generated"/> tokens with
-    /// <paramref name="position"/> positions filled (the last sampled token not yet among them).</summary>
-    public bool IsLengthReached(int generated, int position) => generated >= maxNewTokens || position >= capacity;
+    /// <summary>True when no further token may be generated after <paramref name="generated"/> tokens.</summary>
+    public bool IsLengthReached(int generated) => generated >= maxNewTokens;
 }

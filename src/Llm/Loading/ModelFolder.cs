@@ -22,13 +22,6 @@ public sealed class ModelFolder
     public string DecoderPath { get; }
     public ModelConfig Config { get; }
 
-    /// <summary>A file next to the configs (tokenizer.json, tokenizer_config.json, …), or null when absent.</summary>
-    public string? FindFile(string name)
-    {
-        var path = Path.Combine(Directory, name);
-        return File.Exists(path) ? path : null;
-    }
-
     /// <param name="decoderFile">The decoder graph, relative to <paramref name="path"/>, when the folder holds several.</param>
     public static ModelFolder Open(string path, string? decoderFile = null)
     {

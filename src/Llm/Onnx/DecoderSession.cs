@@ -21,7 +21,6 @@ public sealed class DecoderSession : IDisposable
         Session = session;
         Layout = layout;
         VocabSize = vocabSize;
-        Plan = plan;
         _kvMemory = plan.CreateKvMemoryInfo();
         if (plan.IsCuda)
         {
@@ -36,7 +35,6 @@ public sealed class DecoderSession : IDisposable
 
     public DecoderLayout Layout { get; }
     public int VocabSize { get; }
-    public ExecutionPlan Plan { get; }
     internal InferenceSession Session { get; }
 
     public static DecoderSession Load(ModelFolder folder, ExecutionPlan plan, int intraOpThreads = 0)
@@ -107,13 +105,9 @@ public sealed class DecoderSession : IDisposable
         {
             throw new ArgumentException($"The logits span holds {logits.Length} values; the vocabulary has {VocabSize}.", nameof(logits));
         }
-        if (state.Cache.Position + tokens.Length > state.Cache.Capacity)
-        {
-            throw new InvalidOperationException(
-                $"The KV cache holds {state.Cache.Capacity} positions; {state.Cache.Position} + {tokens.Length} do not fit.");
-        }
-        state.BindInputs(tokens);
+        // The cache first: it refuses a step past its capacity before the inputs are written.
         state.Cache.Bind(state.Binding, tokens.Length);
+        state.BindInputs(tokens);
         if (tokens.Length == 1)
         {
             RunDecode(state, logits);
