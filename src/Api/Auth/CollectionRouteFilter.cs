@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Rag.Api.Errors;
 
 namespace Rag.Api.Auth;
@@ -12,23 +14,22 @@ internal sealed partial class CollectionRouteFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var collection = http.Request.RouteValues["collection"] as string ?? "";
-        if (!IsValidName(collection))
+        return Check(http.User, http.Request.RouteValues["collection"] as string ?? "") ?? await next(context);
+    }
+
+    /// <summary>The 400 for a malformed name or the 403 for a collection outside the caller's key; null when allowed.</summary>
+    public static ProblemHttpResult? Check(ClaimsPrincipal user, string collection)
+    {
+        if (!Name().IsMatch(collection))
         {
             return Problems.BadRequest(
                 $"Collection name '{collection}' is not valid: use 1 to 128 letters, digits, '_', '-' or '.', starting with a letter or digit.",
                 "Invalid collection name");
         }
-        if (!CollectionAccess.Allows(http.User, collection))
-        {
-            return Forbidden(collection);
-        }
-        return await next(context);
+        return CollectionAccess.Allows(user, collection) ? null : Forbidden(collection);
     }
 
-    public static bool IsValidName(string collection) => Name().IsMatch(collection);
-
-    public static IResult Forbidden(string collection) =>
+    private static ProblemHttpResult Forbidden(string collection) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status403Forbidden,
             title: "Collection not allowed",

@@ -51,13 +51,13 @@ public static class OpenAiEndpoints
         }
         else
         {
-            var (question, problem) = await GroundedChat.CheckAsync(request, messages, user, services, cancellationToken);
+            var (question, conversation, problem) = await GroundedChat.CheckAsync(request, messages, user, services, cancellationToken);
             if (problem is not null)
             {
-                return (ProblemHttpResult)problem;
+                return problem;
             }
             var answer = services.Answerer.AskStreamingAsync(
-                SearchEndpoints.ToSearch(request, question!, request.Collection!), GroundedChat.Conversation(messages), options, cancellationToken);
+                SearchEndpoints.ToSearch(request, question, request.Collection!), conversation, options, cancellationToken);
             generation = GroundedChat.AsChatAsync(answer, grounding, cancellationToken);
         }
         var recorder = new GenerationRecorder(services.Metrics, "chat");

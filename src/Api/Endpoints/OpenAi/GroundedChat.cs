@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.Extensions.AI;
 using Rag.Api.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Rag.Api.Contracts.OpenAi;
 using Rag.Api.Endpoints.Asking;
 using Rag.Api.Errors;
@@ -16,44 +17,39 @@ namespace Rag.Api.Endpoints.OpenAi;
 /// </summary>
 internal static class GroundedChat
 {
-    public static async Task<(string? Question, IResult? Problem)> CheckAsync(
+    /// <summary>
+    /// The question (the last user message) and the conversation before it, or the problem that stops the request:
+    /// a collection the caller may not use or that does not exist, a missing or over-long question.
+    /// </summary>
+    public static async Task<(string Question, IReadOnlyList<ChatMessage> Conversation, ProblemHttpResult? Problem)> CheckAsync(
         ChatCompletionRequest request, IReadOnlyList<ChatMessage> messages, ClaimsPrincipal user, OpenAiServices services, CancellationToken cancellationToken)
     {
         var collection = request.Collection!;
-        if (!CollectionRouteFilter.IsValidName(collection))
+        if (CollectionRouteFilter.Check(user, collection) is { } refused)
         {
-            return (null, Problems.BadRequest($"'collection' '{collection}' is not a valid collection name.", "Invalid collection name"));
-        }
-        if (!CollectionAccess.Allows(user, collection))
-        {
-            return (null, CollectionRouteFilter.Forbidden(collection));
+            return ("", [], refused);
         }
         var model = await services.Embedder.GetModelAsync(cancellationToken);
         if (await services.Store.FindCollectionAsync(collection, model, cancellationToken) is null)
         {
-            return (null, Problems.CollectionNotFound(collection));
+            return ("", [], Problems.CollectionNotFound(collection));
         }
-        var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text;
+        var last = messages.Count - 1;
+        while (last >= 0 && messages[last].Role != ChatRole.User)
+        {
+            last--;
+        }
+        var question = last < 0 ? "" : messages[last].Text;
         if (string.IsNullOrWhiteSpace(question))
         {
-            return (null, Problems.BadRequest("With 'collection' set, the last user message is the question; it is missing or empty."));
+            return ("", [], Problems.BadRequest("With 'collection' set, the last user message is the question; it is missing or empty."));
         }
         // As for /ask: a question that crowds every source out of the window would only ever abstain.
         var limit = services.Options.Value.MaxQuestionLength;
-        return question.Length > limit ? (null, Problems.QuestionTooLong(question.Length, limit)) : (question, null);
+        return question.Length > limit
+            ? ("", [], Problems.QuestionTooLong(question.Length, limit))
+            : (question, messages.Take(last).ToList(), null);
     }
-
-    /// <summary>The messages before the question (the last user message): the conversation it continues.</summary>
-    public static IReadOnlyList<ChatMessage> Conversation(IReadOnlyList<ChatMessage> messages)
-    {
-        var question = messages.Count - 1;
-        while (question >= 0 && messages[question].Role != ChatRole.User)
-        {
-            question--;
-        }
-        return question <= 0 ? [] : messages.Take(question).ToList();
-    }
-
 
     /// <summary>The answer's updates as chat updates; its passages and citations are kept in <paramref name="grounding"/>.</summary>
     public static async IAsyncEnumerable<ChatResponseUpdate> AsChatAsync(
