@@ -44,26 +44,23 @@ internal sealed class ApiKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status401Unauthorized, "API key required",
-            PresentedKey(Request) is null
-                ? "Send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'."
-                : "The API key is not valid; check it against the service's Api:Keys configuration.");
-
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This API key may not use this resource.");
-
-    private async Task WriteProblemAsync(int status, string title, string detail)
+    // Forbidden never comes from here: every authenticated key passes the policy, and a collection outside the key's
+    // list is refused by CollectionRouteFilter.
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = status;
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            Response.Headers.WWWAuthenticate = "Bearer";
-        }
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "API key required",
+                Detail = PresentedKey(Request) is null
+                    ? "Send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'."
+                    : "The API key is not valid; check it against the service's Api:Keys configuration.",
+            },
         });
     }
 

@@ -16,7 +16,6 @@ internal static class ProblemDefaults
             StatusCodes.Status404NotFound => $"Nothing is served at {request.Path}; /openapi/v1.json and /scalar describe the API.",
             StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; /openapi/v1.json lists the methods.",
             StatusCodes.Status415UnsupportedMediaType => $"Content type '{request.ContentType}' is not accepted here; send application/json (uploads also take multipart/form-data).",
-            StatusCodes.Status401Unauthorized => "Send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.",
             StatusCodes.Status504GatewayTimeout => "The request took longer than Api:RequestTimeoutSeconds and was cancelled.",
             _ => null,
         };
