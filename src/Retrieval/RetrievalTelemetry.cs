@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace Rag.Retrieval;
 
 /// <summary>
-/// Retrieval's spans, on the <see cref="SourceName"/> activity source: <c>retrieval.ingest</c> with a child per step
-/// (<c>retrieval.extract</c>, <c>retrieval.chunk</c>, <c>retrieval.store</c>, the embedding calls happening inside the
-/// store's COPY), and <c>retrieval.search</c>. Nothing is recorded unless a listener (an OpenTelemetry tracer provider)
+/// Retrieval's spans, on the <see cref="SourceName"/> activity source: <c>retrieval.extract</c> (inside the ingest, or
+/// before it when the caller reads a batch of uploads first), <c>retrieval.ingest</c> with <c>retrieval.chunk</c> and
+/// <c>retrieval.store</c> (the embedding calls happen inside the store's COPY), <c>retrieval.search</c> and
+/// <c>retrieval.rerank</c>. Nothing is recorded unless a listener (an OpenTelemetry tracer provider)
 /// subscribes to the source.
 /// </summary>
 public static class RetrievalTelemetry

@@ -44,26 +44,29 @@ public static class DocumentsEndpoints
         {
             return problem;
         }
-        // Everything is checked before anything is written, so a bad file in a batch leaves the database as it was.
+        // Everything is checked before anything is written, so a bad file in a batch leaves the database as it was;
+        // what was read to check a small upload is what gets ingested.
         var synchronousLimit = services.Options.Value.SynchronousIngestBytes;
-        foreach (var upload in uploads!)
+        var extracted = new ExtractedUpload?[uploads!.Count];
+        for (var i = 0; i < uploads.Count; i++)
         {
-            if (upload.Content.Length <= synchronousLimit)
+            if (uploads[i].Content.Length <= synchronousLimit)
             {
-                TextExtractor.Extract(upload.FileName, upload.Content);
+                extracted[i] = IngestionPipeline.Extract(uploads[i]);
             }
             else
             {
-                FormatDetector.Detect(upload.FileName, upload.Content.Span);
+                FormatDetector.Detect(uploads[i].FileName, uploads[i].Content.Span);
             }
         }
 
         var results = new List<DocumentDto>(uploads.Count);
-        foreach (var upload in uploads)
+        for (var i = 0; i < uploads.Count; i++)
         {
-            if (upload.Content.Length <= synchronousLimit)
+            var upload = uploads[i];
+            if (extracted[i] is { } text)
             {
-                var ingested = await services.Pipeline.IngestAsync(upload, cancellationToken);
+                var ingested = await services.Pipeline.IngestAsync(upload, text, cancellationToken);
                 results.Add(DocumentMapping.ToDto(ingested.Document, ingested.Timings, ingested.Outcome == StoreOutcome.Duplicate));
             }
             else

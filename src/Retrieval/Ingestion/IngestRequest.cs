@@ -10,6 +10,9 @@ public sealed record IngestRequest(string FileName, ReadOnlyMemory<byte> Content
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
+/// <summary>An upload's text as <see cref="IngestionPipeline.Extract"/> read it, and how long that took.</summary>
+public sealed record ExtractedUpload(Extraction.ExtractedDocument Document, TimeSpan ExtractTime);
+
 /// <summary>Time spent in each ingestion step.</summary>
 public sealed record IngestionTimings(TimeSpan Extract, TimeSpan Chunk, TimeSpan Embed, TimeSpan Store)
 {

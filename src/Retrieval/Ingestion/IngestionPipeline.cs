@@ -10,7 +10,25 @@ namespace Rag.Retrieval.Ingestion;
 /// <summary>extract → chunk → embed (batched) → store, with the time of each step.</summary>
 public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, DocumentStore store, IOptions<RetrievalOptions> options)
 {
-    public async Task<IngestResult> IngestAsync(IngestRequest request, CancellationToken cancellationToken = default)
+    public Task<IngestResult> IngestAsync(IngestRequest request, CancellationToken cancellationToken = default) =>
+        IngestAsync(request, extracted: null, cancellationToken);
+
+    /// <summary>
+    /// The first step alone: the upload's text, or the typed error of a file that cannot be read. A caller that must
+    /// check several uploads before storing any passes the result on rather than have it read twice.
+    /// </summary>
+    public static ExtractedUpload Extract(IngestRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        using (RetrievalTelemetry.Source.StartActivity("retrieval.extract"))
+        {
+            return new ExtractedUpload(TextExtractor.Extract(request.FileName, request.Content), Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <param name="extracted">What <see cref="Extract"/> already read from this request; null reads it here.</param>
+    public async Task<IngestResult> IngestAsync(IngestRequest request, ExtractedUpload? extracted, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var collectionName = request.Collection ?? options.Value.DefaultCollection;
@@ -28,19 +46,13 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
             return new IngestResult(existing, StoreOutcome.Duplicate, new IngestionTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
         }
 
-        var started = Stopwatch.GetTimestamp();
-        ExtractedDocument extracted;
-        using (RetrievalTelemetry.Source.StartActivity("retrieval.extract"))
-        {
-            extracted = TextExtractor.Extract(request.FileName, request.Content);
-        }
-        var extractTime = Stopwatch.GetElapsedTime(started);
+        var (text, extractTime) = extracted ?? Extract(request);
 
-        started = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         IReadOnlyList<Chunk> chunks;
         using (var chunking = RetrievalTelemetry.Source.StartActivity("retrieval.chunk"))
         {
-            chunks = chunker.Split(extracted);
+            chunks = chunker.Split(text);
             chunking?.SetTag("rag.chunks", chunks.Count);
         }
         var chunkTime = Stopwatch.GetElapsedTime(started);
@@ -53,7 +65,7 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
         started = Stopwatch.GetTimestamp();
         var embedTime = new Stopwatch();
         var texts = chunks.Select(c => c.Text).ToArray();
-        var document = new NewDocument(request.FileName, ContentTypeOf(extracted.Format), hash, request.ExternalId, request.Tags);
+        var document = new NewDocument(request.FileName, ContentTypeOf(text.Format), hash, request.ExternalId, request.Tags);
         StoreResult result;
         using (RetrievalTelemetry.Source.StartActivity("retrieval.store"))
         {
