@@ -73,7 +73,19 @@ public sealed class HfTokenizer
     /// <summary>True for added tokens marked special (what <c>skipSpecialTokens</c> removes when decoding).</summary>
     public bool IsSpecial(int id) => _specialIds.Contains(id);
 
-    public int[] Encode(string text, bool addSpecialTokens = true) => EncodeWithOffsets(text, addSpecialTokens).Ids;
+    public int[] Encode(string text, bool addSpecialTokens = true) => EncodeIds(text, addSpecialTokens).Ids;
+
+    /// <summary>The ids alone (no offsets to allocate), cut like <see cref="EncodeWithOffsets"/> to <paramref name="maxTokens"/>.</summary>
+    public (int[] Ids, bool Truncated) EncodeIds(string text, bool addSpecialTokens = true, int maxTokens = int.MaxValue)
+    {
+        var (tokens, truncated) = EncodeTruncated(text, addSpecialTokens, maxTokens);
+        var ids = new int[tokens.Count];
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            ids[i] = tokens[i].Id;
+        }
+        return (ids, truncated);
+    }
 
     /// <summary>
     /// Encodes with character offsets. With <paramref name="maxTokens"/>, the text's tokens are cut (from the end) so
@@ -91,20 +103,6 @@ public sealed class HfTokenizer
         }
 
         return new TokenizedText(ids, offsets, truncated);
-    }
-
-    /// <summary>
-    /// Encodes into a caller-owned buffer (a batch row), truncating to its length; returns the number of ids written.
-    /// </summary>
-    public int EncodeInto(string text, Span<int> ids, out bool truncated, bool addSpecialTokens = true)
-    {
-        (var tokens, truncated) = EncodeTruncated(text, addSpecialTokens, ids.Length);
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            ids[i] = tokens[i].Id;
-        }
-
-        return tokens.Count;
     }
 
     /// <summary>Token count of <paramref name="text"/> without special tokens (for chunking and prompt budgets).</summary>

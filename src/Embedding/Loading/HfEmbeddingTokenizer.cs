@@ -35,7 +35,7 @@ public sealed class HfEmbeddingTokenizer : EmbeddingTokenizer
 
     protected override EncodedText EncodeFramed(string text, int maxLength)
     {
-        var encoded = _hf.EncodeWithOffsets(text, addSpecialTokens: true, maxTokens: maxLength);
-        return new EncodedText(encoded.Ids, encoded.Truncated);
+        var (ids, truncated) = _hf.EncodeIds(text, addSpecialTokens: true, maxTokens: maxLength);
+        return new EncodedText(ids, truncated);
     }
 }
