@@ -99,17 +99,21 @@ public static class AnswerPrompt
         return kept;
     }
 
-    private static string SourceBlock(int number, SearchHit hit)
+    private static string SourceBlock(int number, SearchHit hit) =>
+        SourceHeading(new StringBuilder(), number, hit).Append('\n').Append(hit.Text.Trim()).Append("\n\n").ToString();
+
+    /// <summary>How a passage is introduced to a model: <c>[n] document — section > subsection, page p</c>.</summary>
+    internal static StringBuilder SourceHeading(StringBuilder text, int number, SearchHit hit)
     {
-        var header = new StringBuilder().Append('[').Append(number.ToString(CultureInfo.InvariantCulture)).Append("] ").Append(hit.DocumentName);
+        text.Append('[').Append(number.ToString(CultureInfo.InvariantCulture)).Append("] ").Append(hit.DocumentName);
         if (hit.SectionPath.Count > 0)
         {
-            header.Append(" — ").AppendJoin(" > ", hit.SectionPath);
+            text.Append(" — ").AppendJoin(" > ", hit.SectionPath);
         }
         if (hit.Page is int page)
         {
-            header.Append(", page ").Append(page.ToString(CultureInfo.InvariantCulture));
+            text.Append(", page ").Append(page.ToString(CultureInfo.InvariantCulture));
         }
-        return header.Append('\n').Append(hit.Text.Trim()).Append("\n\n").ToString();
+        return text;
     }
 }

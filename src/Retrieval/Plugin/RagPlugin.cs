@@ -33,15 +33,7 @@ public sealed class RagPlugin(ChunkSearch search, Answerer answerer, IngestionPi
         for (var i = 0; i < result.Hits.Count; i++)
         {
             var hit = result.Hits[i];
-            text.Append(CultureInfo.InvariantCulture, $"[{i + 1}] {hit.DocumentName}");
-            if (hit.SectionPath.Count > 0)
-            {
-                text.Append(" — ").AppendJoin(" > ", hit.SectionPath);
-            }
-            if (hit.Page is int page)
-            {
-                text.Append(CultureInfo.InvariantCulture, $", page {page}");
-            }
+            AnswerPrompt.SourceHeading(text, i + 1, hit);
             text.Append(CultureInfo.InvariantCulture, $" (relevance {hit.Relevance ?? hit.Score:0.000})\n{hit.Text.Trim()}\n\n");
         }
         return text.ToString().TrimEnd();
