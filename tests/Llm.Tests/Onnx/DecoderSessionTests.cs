@@ -139,8 +139,19 @@ public class DecoderSessionTests
         using var session = TinyDecoders.Load(layout);
         using var state = session.CreateState(100);
         var l = session.Layout;
+        var allocated = state.Cache.Bytes;
+        var logits = new float[session.VocabSize];
 
-        Assert.Equal(copies * l.NumLayers * 2L * 100 * l.BytesPerPosition, state.Cache.Bytes);
+        // A prefill and decode steps up to the capacity never grow or re-create the cache.
+        session.Run(state, [1, 2, 3, 4], logits);
+        for (var t = 0; t < 96; t++)
+        {
+            session.Run(state, [5 + (t % 20)], logits);
+        }
+
+        Assert.Equal(copies * l.NumLayers * 2L * 100 * l.BytesPerPosition, allocated);
+        Assert.Equal(allocated, state.Cache.Bytes);
+        Assert.Equal(100, state.Cache.Position);
     }
 
     [Fact]
