@@ -4,8 +4,8 @@ using Rag.Llm.Generation;
 
 namespace Rag.Llm.Serving;
 
-/// <summary>Maps Microsoft.Extensions.AI <see cref="ChatOptions"/> onto generation options; what a request leaves
-/// unset comes from the model's generation_config.json defaults.</summary>
+/// <summary>Maps Microsoft.Extensions.AI <see cref="ChatOptions"/> onto generation options (what a request leaves
+/// unset comes from the model's generation_config.json defaults), and a generation's outcome back.</summary>
 public static class ChatOptionsMapping
 {
     /// <summary>AdditionalProperties keys beyond what ChatOptions names (the OpenAI-compatible spellings).</summary>
@@ -40,6 +40,26 @@ public static class ChatOptionsMapping
             AllowTruncation = extra is not null && extra.TryGetValue(AllowTruncation, out bool allow) && allow,
         };
     }
+
+    /// <summary>A generation's token counts as Microsoft.Extensions.AI reports usage.</summary>
+    public static UsageDetails ToUsage(GenerationStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return new UsageDetails
+        {
+            InputTokenCount = stats.PromptTokens,
+            OutputTokenCount = stats.CompletionTokens,
+            TotalTokenCount = stats.PromptTokens + stats.CompletionTokens,
+        };
+    }
+
+    /// <summary>Why a generation ended, as a chat finish reason; null for a cancelled one, which has no response.</summary>
+    public static ChatFinishReason? ToFinishReason(FinishReason? reason) => reason switch
+    {
+        FinishReason.EndOfSequence or FinishReason.StopSequence => ChatFinishReason.Stop,
+        FinishReason.Length => ChatFinishReason.Length,
+        _ => null,
+    };
 
     private static float? Number(AdditionalPropertiesDictionary? extra, string key) =>
         extra is not null && extra.TryGetValue(key, out var value) && value is not null

@@ -32,8 +32,8 @@ public sealed class OnnxChatClient(
         {
             ModelId = modelId,
             CreatedAt = DateTimeOffset.UtcNow,
-            FinishReason = Map(stats.FinishReason),
-            Usage = Usage(stats),
+            FinishReason = ChatOptionsMapping.ToFinishReason(stats.FinishReason),
+            Usage = ChatOptionsMapping.ToUsage(stats),
         };
     }
 
@@ -52,12 +52,12 @@ public sealed class OnnxChatClient(
                 ModelId = modelId,
             };
         }
-        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(Usage(stats))])
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(ChatOptionsMapping.ToUsage(stats))])
         {
             ResponseId = responseId,
             MessageId = responseId,
             ModelId = modelId,
-            FinishReason = Map(stats.FinishReason),
+            FinishReason = ChatOptionsMapping.ToFinishReason(stats.FinishReason),
         };
     }
 
@@ -84,18 +84,4 @@ public sealed class OnnxChatClient(
         var ids = tokenizer.Encode(prompt, addSpecialTokens: false);
         return generator.GenerateAsync(ids, ChatOptionsMapping.ToGenerationOptions(options, defaultSampling), stats, cancellationToken);
     }
-
-    private static UsageDetails Usage(GenerationStats stats) => new()
-    {
-        InputTokenCount = stats.PromptTokens,
-        OutputTokenCount = stats.CompletionTokens,
-        TotalTokenCount = stats.PromptTokens + stats.CompletionTokens,
-    };
-
-    private static ChatFinishReason? Map(FinishReason? reason) => reason switch
-    {
-        FinishReason.EndOfSequence or FinishReason.StopSequence => ChatFinishReason.Stop,
-        FinishReason.Length => ChatFinishReason.Length,
-        _ => null,
-    };
 }

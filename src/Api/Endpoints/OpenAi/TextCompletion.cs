@@ -22,15 +22,9 @@ internal static class TextCompletion
         {
             yield return new ChatResponseUpdate(ChatRole.Assistant, text);
         }
-        var usage = new UsageDetails
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(ChatOptionsMapping.ToUsage(stats))])
         {
-            InputTokenCount = stats.PromptTokens,
-            OutputTokenCount = stats.CompletionTokens,
-            TotalTokenCount = stats.PromptTokens + stats.CompletionTokens,
-        };
-        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(usage)])
-        {
-            FinishReason = stats.FinishReason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop,
+            FinishReason = ChatOptionsMapping.ToFinishReason(stats.FinishReason),
         };
     }
 }
