@@ -52,25 +52,35 @@ public sealed partial class Chunker
         }
         var i = 0;
         var start = units[0].Start;
+        // Tokens of [start, units[i].End) when the previous step already counted them (an overlap that fits).
+        int? counted = null;
         while (true)
         {
             var end = units[i].End;
+            var tokens = counted ?? _tokens.Count(text.AsSpan(start, end - start));
             var j = i + 1;
-            while (j < units.Count && _tokens.Count(text.AsSpan(start, units[j].End - start)) <= _maxTokens)
+            while (j < units.Count)
             {
+                var longer = _tokens.Count(text.AsSpan(start, units[j].End - start));
+                if (longer > _maxTokens)
+                {
+                    break;
+                }
                 end = units[j].End;
+                tokens = longer;
                 j++;
             }
-            var chunkText = text[start..end];
-            chunks.Add(new Chunk(chunks.Count, chunkText, start, end, _tokens.Count(chunkText), segment.Path, segment.Page));
+            chunks.Add(new Chunk(chunks.Count, text[start..end], start, end, tokens, segment.Path, segment.Page));
             if (j == units.Count)
             {
                 return;
             }
             var next = OverlapStart(text, start, end);
-            if (next <= start || next >= units[j].Start || _tokens.Count(text.AsSpan(next, units[j].End - next)) > _maxTokens)
+            counted = next > start && next < units[j].Start ? _tokens.Count(text.AsSpan(next, units[j].End - next)) : null;
+            if (counted is null || counted > _maxTokens)
             {
                 next = units[j].Start;
+                counted = null;
             }
             start = next;
             i = j;
