@@ -12,8 +12,8 @@ public sealed class RetrievalOptions
     public string DefaultCollection { get; set; } = "default";
 
     /// <summary>
-    /// The embedding model's maximum sequence length, in its own tokens (special tokens included);
-    /// no chunk is ever longer.
+    /// The longest chunk, in the embedding tokenizer's count. The service counts a text's own tokens and caps this at
+    /// what the embedding model reads beside the special tokens it adds, so no chunk is cut when embedded.
     /// </summary>
     [Range(16, 32768)]
     public int ChunkMaxTokens { get; set; } = 256;

@@ -58,16 +58,18 @@ public static class RagServicesExtensions
         ThreadPool.SetMinThreads(Math.Max(workers, MinimumWorkers), completionPorts);
     }
 
-    // The token budgets follow the loaded models unless configured: a chunk never longer than the embedder reads, a
-    // prompt never longer than the LLM's context window, and chunk and answer sizes scaled down for a small window
-    // (1/16 of it each) so a few sources still fit beside the instructions — real models keep the defaults.
+    // The token budgets follow the loaded models: a chunk is never longer than the embedder reads (configured or not:
+    // a longer one would lose its end silently when embedded); unless configured, a prompt fills the LLM's context
+    // window, and chunk and answer sizes shrink for a small window (1/16 of it each) so a few sources still fit beside
+    // the instructions — real models keep the defaults.
     private static void FitToModels(RetrievalOptions options, IConfigurationSection configured, int contextLength, int maxSequenceLength)
     {
         const int MinimumTokens = 16;
         var share = Math.Max(MinimumTokens, contextLength / 16);
+        options.ChunkMaxTokens = Math.Min(options.ChunkMaxTokens, maxSequenceLength);
         if (configured[nameof(RetrievalOptions.ChunkMaxTokens)] is null)
         {
-            options.ChunkMaxTokens = Math.Min(Math.Min(options.ChunkMaxTokens, maxSequenceLength), share);
+            options.ChunkMaxTokens = Math.Min(options.ChunkMaxTokens, share);
             options.ChunkOverlapTokens = Math.Min(options.ChunkOverlapTokens, options.ChunkMaxTokens / 10);
         }
         if (configured[nameof(RetrievalOptions.ChatContextTokens)] is null)

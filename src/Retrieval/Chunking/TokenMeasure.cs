@@ -4,8 +4,7 @@ namespace Rag.Retrieval.Chunking;
 
 /// <summary>
 /// Token counts and token-boundary cuts over spans of the source text, through any
-/// <see cref="Tokenizer"/>. Counts include the tokenizer's special tokens, i.e. the length the
-/// model actually sees.
+/// <see cref="Tokenizer"/>, counted as it counts them (with its special tokens when it adds any).
 /// </summary>
 internal sealed class TokenMeasure(Tokenizer tokenizer)
 {

@@ -20,6 +20,9 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
 
     public string ConnectionString => database.ConnectionString;
 
+    /// <summary>The running service's container, to read what it resolved from its configuration.</summary>
+    public IServiceProvider Services => factory!.Services;
+
     /// <summary>Settings as configuration keys; subclasses add or override.</summary>
     protected virtual void Configure(IDictionary<string, string?> settings)
     {
