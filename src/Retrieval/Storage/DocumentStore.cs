@@ -97,9 +97,10 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         var replacedId = await DeleteByExternalIdAsync(connection, collection, document.ExternalId, cancellationToken);
         var id = replacedId ?? Guid.CreateVersion7();
         var tags = TagsJson.Write(document.Tags);
+        DateTimeOffset createdAt;
         try
         {
-            await InsertDocumentAsync(connection, collection, id, document, tags, chunks.Count, cancellationToken);
+            createdAt = await InsertDocumentAsync(connection, collection, id, document, tags, chunks.Count, cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation && ex.ConstraintName == "documents_collection_id_content_hash_key")
         {
@@ -109,9 +110,9 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
             return winner is null ? throw new InvalidOperationException("Duplicate content vanished during ingestion.", ex) : new StoreResult(winner, StoreOutcome.Duplicate);
         }
         await CopyChunksAsync(connection, collection, id, tags, chunks, embeddings, cancellationToken);
-        var stored = await GetAsync(connection, collection, id, cancellationToken)
-            ?? throw new InvalidOperationException($"Document {id} disappeared inside its own transaction.");
         await transaction.CommitAsync(cancellationToken);
+        var stored = new StoredDocument(
+            id, collection.Name, document.ExternalId, document.Name, document.ContentType, document.Tags, chunks.Count, createdAt, createdAt);
         return new StoreResult(stored, replacedId is null ? StoreOutcome.Created : StoreOutcome.Replaced);
     }
 
@@ -191,13 +192,15 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is Guid id ? id : null;
     }
 
-    private static async Task InsertDocumentAsync(
+    /// <summary>Inserts the document row and returns its creation time (also its update time: the row is new).</summary>
+    private static async Task<DateTimeOffset> InsertDocumentAsync(
         NpgsqlConnection connection, CollectionInfo collection, Guid id, NewDocument document, string tags, int chunkCount, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO documents (id, collection_id, external_id, name, content_type, content_hash, tags, chunk_count)
             VALUES (@id, @collection, @external, @name, @type, @hash, @tags::jsonb, @chunks)
+            RETURNING created_at
             """, connection);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("collection", collection.Id);
@@ -207,7 +210,9 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("hash", document.ContentHash);
         command.Parameters.AddWithValue("tags", tags);
         command.Parameters.AddWithValue("chunks", chunkCount);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     private static async Task CopyChunksAsync(
