@@ -259,7 +259,8 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
             {
                 await importer.WriteNullAsync(cancellationToken);
             }
-            await importer.WriteAsync(chunk.SectionPath.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            // The extractors hand out arrays, shared by every chunk of a section: no copy per row.
+            await importer.WriteAsync(chunk.SectionPath as string[] ?? [.. chunk.SectionPath], NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(tags, NpgsqlDbType.Jsonb, cancellationToken);
             await importer.WriteAsync(new Vector(embedding), "vector", cancellationToken);
             written++;
