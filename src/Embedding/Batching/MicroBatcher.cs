@@ -100,9 +100,9 @@ public sealed class MicroBatcher : IAsyncDisposable
         {
             total += request.Texts.Length;
         }
-        var texts = ArrayPool<EncodedText>.Shared.Rent(total);
         var lengths = ArrayPool<int>.Shared.Rent(total);
         var owners = ArrayPool<(Request Request, int Index)>.Shared.Rent(total);
+        var ordered = ArrayPool<EncodedText>.Shared.Rent(total);
         try
         {
             var n = 0;
@@ -110,15 +110,20 @@ public sealed class MicroBatcher : IAsyncDisposable
             {
                 for (var i = 0; i < request.Texts.Length; i++, n++)
                 {
-                    texts[n] = request.Texts[i];
                     lengths[n] = request.Texts[i].Length;
                     owners[n] = (request, i);
                 }
             }
             var plan = BatchPlanner.Plan(lengths.AsSpan(0, total), _maxBatchTokens);
+            // The texts in plan order, gathered once, so every batch is a slice of them.
+            for (var k = 0; k < total; k++)
+            {
+                var (request, index) = owners[plan.Order[k]];
+                ordered[k] = request.Texts[index];
+            }
             foreach (var batch in plan.Batches)
             {
-                RunBatch(plan.Order.AsSpan(batch), texts, owners);
+                RunBatch(ordered.AsSpan(batch), plan.Order.AsSpan(batch), owners);
             }
             foreach (var request in pending)
             {
@@ -134,24 +139,21 @@ public sealed class MicroBatcher : IAsyncDisposable
         }
         finally
         {
-            ArrayPool<EncodedText>.Shared.Return(texts, clearArray: true);
             ArrayPool<int>.Shared.Return(lengths);
             ArrayPool<(Request, int)>.Shared.Return(owners, clearArray: true);
+            ArrayPool<EncodedText>.Shared.Return(ordered, clearArray: true);
         }
     }
 
-    private void RunBatch(ReadOnlySpan<int> members, EncodedText[] texts, (Request Request, int Index)[] owners)
+    /// <param name="batch">The batch's texts.</param>
+    /// <param name="members">Their positions among all the texts, which <paramref name="owners"/> maps to requests.</param>
+    private void RunBatch(ReadOnlySpan<EncodedText> batch, ReadOnlySpan<int> members, (Request Request, int Index)[] owners)
     {
         var dimension = _model.Dimension;
-        var batch = ArrayPool<EncodedText>.Shared.Rent(members.Length);
-        var vectors = ArrayPool<float>.Shared.Rent(members.Length * dimension);
+        var vectors = ArrayPool<float>.Shared.Rent(batch.Length * dimension);
         try
         {
-            for (var i = 0; i < members.Length; i++)
-            {
-                batch[i] = texts[members[i]];
-            }
-            _model.Embed(batch.AsSpan(0, members.Length), vectors.AsSpan(0, members.Length * dimension));
+            _model.Embed(batch, vectors.AsSpan(0, batch.Length * dimension));
             for (var i = 0; i < members.Length; i++)
             {
                 var (request, index) = owners[members[i]];
@@ -160,7 +162,6 @@ public sealed class MicroBatcher : IAsyncDisposable
         }
         finally
         {
-            ArrayPool<EncodedText>.Shared.Return(batch, clearArray: true);
             ArrayPool<float>.Shared.Return(vectors);
         }
     }
