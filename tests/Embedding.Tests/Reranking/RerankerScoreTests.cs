@@ -94,18 +94,40 @@ public sealed class RerankerScoreTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task Cancelling_while_scoring_stops_between_or_inside_runs()
+    public async Task Cancelling_once_scoring_has_started_stops_it_before_the_next_run()
     {
-        // One pair per run and thousands of pairs: scoring takes far longer than the moment before the cancellation.
         using var reranker = RerankerFolders.Open(RerankerFolders.Default, o => o.MaxBatchTokens = 1);
-        string[] many = [.. Enumerable.Range(0, 4000).Select(i => Passages[i % Passages.Length])];
         using var cancellation = new CancellationTokenSource();
+        // The request is cancelled while its passages are being read, i.e. after scoring began and before any run.
+        var passages = new CancellingList(Passages, cancellation);
 
-        var scoring = reranker.ScoreAsync(Query, many, cancellation.Token);
-        await Task.Delay(20);
-        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reranker.ScoreAsync(Query, passages, cancellation.Token));
+        Assert.True(passages.Read);
+    }
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scoring);
+    /// <summary>Passages that cancel the request when the last one is read.</summary>
+    private sealed class CancellingList(string[] items, CancellationTokenSource cancellation) : IReadOnlyList<string>
+    {
+        public bool Read { get; private set; }
+
+        public int Count => items.Length;
+
+        public string this[int index]
+        {
+            get
+            {
+                if (index == items.Length - 1)
+                {
+                    Read = true;
+                    cancellation.Cancel();
+                }
+                return items[index];
+            }
+        }
+
+        public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)items).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     [Fact]
