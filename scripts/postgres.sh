@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster with pgvector for this checkout: start | stop | status | url.
-#   data:  $RAG_DATA_DIR/postgres (default .data/postgres), never the system cluster
-#   port:  127.0.0.1:$RAG_PG_PORT (default 5433), database $RAG_PG_DATABASE (default "rag")
+#   data:  $RAG_DATA_DIR/postgres (default .data/postgres), never the system cluster. As root, when the server's
+#          OS user cannot reach that folder (a checkout in a mode-0700 home), the cluster lives in
+#          /var/lib/rag-postgres/<hash of the data folder> instead and .data/postgres is a symbolic link to it.
+#   port:  127.0.0.1:$RAG_PG_PORT (default 5433) when starting; a running cluster keeps the port it started on,
+#          and status/url report that one. Database $RAG_PG_DATABASE (default "rag").
 # Installs Debian's server if missing and, when the `vector` extension is absent, builds
 # pgvector from Debian 13's source package (it is not packaged for Debian 12).
 set -euo pipefail
@@ -9,6 +12,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data_dir="${RAG_DATA_DIR:-$root/.data}"
 cluster="$data_dir/postgres"
+# A link left by an earlier start names where the cluster really is (the server's user cannot follow it).
+[ -L "$cluster" ] && cluster="$(readlink -f "$cluster")"
+shared_root=/var/lib/rag-postgres
 port="${RAG_PG_PORT:-5433}"
 db="${RAG_PG_DATABASE:-rag}"
 os_user="${RAG_PG_OS_USER:-postgres}"
@@ -68,9 +74,10 @@ ensure_pgvector() {
 }
 
 # The server refuses to run as root: the cluster belongs to an unprivileged OS user.
+# It starts in / because the caller's working directory may be one it cannot enter.
 run_as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    su -s /bin/bash "$os_user" -c "$(printf '%q ' "$@")"
+    su -s /bin/bash "$os_user" -c "cd / && $(printf '%q ' "$@")"
   else
     "$@"
   fi
@@ -80,16 +87,41 @@ is_running() {
   [ -f "$cluster/PG_VERSION" ] && run_as_owner "$(pg_bin)/pg_ctl" -D "$cluster" status >/dev/null 2>&1
 }
 
+# The port the running cluster listens on: line 4 of postmaster.pid.
+running_port() {
+  sed -n 4p "$cluster/postmaster.pid" 2>/dev/null
+}
+
 conn_string() {
+  if is_running; then port="$(running_port)"; fi
   echo "Host=127.0.0.1;Port=$port;Database=$db;Username=rag;Password=rag"
+}
+
+# As root the server runs as $os_user, who may not be able to enter the data folder (a checkout in a mode-0700
+# home): then the cluster goes to a folder of its own under $shared_root, named by the data folder's path, with
+# a link in the data folder, rather than loosening the permissions of the user's home.
+place_cluster() {
+  [ "$(id -u)" = 0 ] || return 0
+  run_as_owner test -x "$data_dir" && return 0
+  local real
+  real="$(realpath "$data_dir")"
+  cluster="$shared_root/$(printf '%s' "$real" | sha256sum | cut -c1-16)"
+  log "$os_user cannot enter $real; keeping the cluster in $cluster"
+  mkdir -p "$shared_root"
+  chmod 755 "$shared_root"
+  [ -d "$data_dir/postgres" ] && [ ! -L "$data_dir/postgres" ] && rmdir "$data_dir/postgres"
+  ln -sfn "$cluster" "$data_dir/postgres"
 }
 
 start() {
   ensure_server
   ensure_pgvector
   if is_running; then
+    local requested="$port"
+    port="$(running_port)"
+    [ "$requested" = "$port" ] || log "already running on port $port, not $requested: stop it first to change the port"
     ensure_database
-    log "already running on 127.0.0.1:$port"
+    log "already running on 127.0.0.1:$port (data in $cluster)"
     return 0
   fi
 
@@ -100,6 +132,7 @@ start() {
     id "$os_user" >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash "$os_user"
   fi
   if [ ! -f "$cluster/PG_VERSION" ]; then
+    place_cluster
     log "creating a private cluster in $cluster"
     mkdir -p "$cluster"
     [ "$(id -u)" = 0 ] && chown "$os_user" "$cluster"
@@ -141,7 +174,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  status) if is_running; then echo "running on 127.0.0.1:$port"; else echo "stopped"; exit 3; fi ;;
+  status) if is_running; then echo "running on 127.0.0.1:$(running_port) (data in $cluster)"; else echo "stopped"; exit 3; fi ;;
   url) conn_string ;;
   *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
 esac
