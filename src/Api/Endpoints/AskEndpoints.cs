@@ -8,6 +8,7 @@ using Rag.Api.Contracts.Rag;
 using Rag.Api.Endpoints.Asking;
 using Rag.Api.Errors;
 using Rag.Api.Generation;
+using Rag.Llm.Serving;
 using Rag.Retrieval.Answering;
 using Rag.Retrieval.Search;
 
@@ -48,11 +49,12 @@ public static class AskEndpoints
         }
 
         var recorder = new GenerationRecorder(services.Metrics, "ask");
-        // Read up to the first answer text before replying: retrieval and the start of generation (a full queue
-        // included) then fail with a status code; the client's time to first token is the same either way.
+        // Read up to the sources before replying: retrieval fails with a status code, and a stream flushes the sources
+        // before prefill starts, so the reader sees them while the answer is computed. What fails later (a full
+        // generation queue) arrives as the stream's error event; without streaming everything is read before replying.
         var updates = await PrimedSequence.StartAsync(
             recorder.Observe(services.Answerer.AskStreamingAsync(search, conversation, Sampling(request), cancellationToken), AnswerMapping.Inspect, cancellationToken),
-            update => update is not AnswerSourcesUpdate, cancellationToken);
+            _ => true, cancellationToken);
         if (request.Stream)
         {
             return TypedResults.ServerSentEvents(EventsAsync(updates, recorder, services.Json.Value.SerializerOptions, logger, cancellationToken));
@@ -95,8 +97,13 @@ public static class AskEndpoints
             if (error is not null)
             {
                 // The status line has gone out; the failure travels as the stream's last event.
-                logger.LogError(error, "Answer generation failed mid-stream");
-                var problem = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Generation failed", Detail = "The answer could not be completed; the error is in the service's log." };
+                if (error is not LlmBusyException)
+                {
+                    logger.LogError(error, "Answer generation failed mid-stream");
+                }
+                var problem = error is LlmBusyException busy
+                    ? new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = busy.Message }
+                    : new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Generation failed", Detail = "The answer could not be completed; the error is in the service's log." };
                 yield return new SseItem<string>(JsonSerializer.Serialize(problem, json), "error");
                 yield break;
             }

@@ -142,7 +142,7 @@ public static class OpenAiEndpoints
         string Chunk(ChatDeltaDto delta, string? finishReason) =>
             JsonSerializer.Serialize(new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, delta, finishReason)], null), json);
 
-        // The sources were read before the response started (the stream is primed up to its first text).
+        // The sources were read before the response started (a grounded stream is primed up to them).
         yield return JsonSerializer.Serialize(
             new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, new ChatDeltaDto("assistant", ""), null)], null) { Sources = grounding?.Sources }, json);
         await foreach (var update in updates)

@@ -61,6 +61,9 @@ internal static class GroundedChat
             {
                 case AnswerSourcesUpdate found:
                     grounding.Sources.AddRange(AnswerMapping.ToDto(found.Sources));
+                    // An update without text ends the handler's read-ahead here, so a stream's first chunk carries the
+                    // sources before prefill starts.
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, []);
                     break;
                 case AnswerDeltaUpdate delta:
                     yield return new ChatResponseUpdate(ChatRole.Assistant, delta.Text);

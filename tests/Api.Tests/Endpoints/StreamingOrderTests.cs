@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Rag.Api.Tests.Infrastructure;
+using Rag.Llm.Serving;
+
+namespace Rag.Api.Tests.Endpoints;
+
+/// <summary>One generation slot and one queue place, with the <see cref="Corpus"/> documents in <see cref="Collection"/>.</summary>
+public sealed class OneSlotSeededServer : ApiServer
+{
+    public const string Collection = "streaming";
+
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        settings["Llm:MaxConcurrentRequests"] = "1";
+        settings["Llm:MaxQueuedRequests"] = "1";
+    }
+
+    protected override Task SeedAsync() => Corpus.SeedAsync(Client, Collection);
+}
+
+/// <summary>
+/// The sources of a streamed answer reach the client before prefill starts: the test holds the only generation slot,
+/// so no token can be computed until it lets go, and the sources must arrive while it still holds it.
+/// </summary>
+public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixture<OneSlotSeededServer>
+{
+    private const string Question = "Where does the cat like to sit?";
+
+    private RequestGate Gate => server.Services.GetRequiredService<LlmModel>().Gate;
+
+    [Fact]
+    public async Task Ask_stream_sends_its_sources_while_generation_has_not_started()
+    {
+        // A hang guard, not a timing assertion: before the fix the sources waited for the first token, forever here.
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var slot = await Gate.EnterAsync(guard.Token);
+        using var response = await PostStreamAsync($"/v1/collections/{OneSlotSeededServer.Collection}/ask", new { question = Question, stream = true }, guard.Token);
+        await using var events = ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(guard.Token), guard.Token).GetAsyncEnumerator(guard.Token);
+
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal("sources", events.Current.Type);
+        Assert.Equal("cats.txt", events.Current.Json.GetProperty("sources")[0].GetProperty("document_name").GetString());
+
+        slot.Dispose();
+        var rest = new List<ServerSentEvent>();
+        while (await events.MoveNextAsync())
+        {
+            rest.Add(events.Current);
+        }
+        Assert.Equal("done", rest[^1].Type);
+        Assert.All(rest[..^1], e => Assert.Equal("delta", e.Type));
+    }
+
+    [Fact]
+    public async Task Grounded_chat_stream_sends_its_sources_chunk_while_generation_has_not_started()
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var slot = await Gate.EnterAsync(guard.Token);
+        using var response = await PostStreamAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = Question } },
+            collection = OneSlotSeededServer.Collection,
+            stream = true,
+        }, guard.Token);
+        await using var chunks = ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(guard.Token), guard.Token).GetAsyncEnumerator(guard.Token);
+
+        Assert.True(await chunks.MoveNextAsync());
+        Assert.Equal("cats.txt", chunks.Current.Json.GetProperty("sources")[0].GetProperty("document_name").GetString());
+
+        slot.Dispose();
+        var rest = new List<ServerSentEvent>();
+        while (await chunks.MoveNextAsync())
+        {
+            rest.Add(chunks.Current);
+        }
+        Assert.Equal("[DONE]", rest[^1].Data);
+        Assert.Contains(rest[..^1], c => c.Json.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var text) && text.GetString() is { Length: > 0 });
+    }
+
+    [Fact]
+    public async Task Ask_stream_that_finds_the_queue_full_after_its_sources_ends_with_a_429_error_event()
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var slot = await Gate.EnterAsync(guard.Token);
+        Task<HttpResponseMessage> queued;
+        try
+        {
+            // Fills the one queue place; waiting for it to be queued is a condition, not a duration.
+            queued = server.Client.PostAsJsonAsync("/v1/chat/completions", new { messages = new[] { new { role = "user", content = "Hello" } }, max_tokens = 2 }, guard.Token);
+            while (Gate.Queued == 0)
+            {
+                await Task.Delay(10, guard.Token);
+            }
+            using var response = await PostStreamAsync($"/v1/collections/{OneSlotSeededServer.Collection}/ask", new { question = Question, stream = true }, guard.Token);
+            var events = new List<ServerSentEvent>();
+            await foreach (var e in ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(guard.Token), guard.Token))
+            {
+                events.Add(e);
+            }
+
+            Assert.Equal(["sources", "error"], events.Select(e => e.Type));
+            Assert.Equal(429, events[1].Json.GetProperty("status").GetInt32());
+        }
+        finally
+        {
+            slot.Dispose();
+        }
+        using var served = await queued;
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> PostStreamAsync(string path, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
+    }
+}
