@@ -11,7 +11,10 @@ public static class Presets
 {
     public const string Tiny = "tiny";
 
-    /// <summary>The offline demo's decoder: tiny-sized weights, but a context long enough for retrieved sources.</summary>
+    /// <summary>
+    /// The offline demo's decoder: tiny-sized weights, but a context long enough for retrieved sources; an untied LM
+    /// head (a tied one makes an untrained model repeat its last token) with a bias towards words (<c>DemoLogitBias</c>).
+    /// </summary>
     public const string Demo = "demo";
 
     public static IReadOnlyList<string> DecoderNames { get; } = [Tiny, Demo, "smollm2-135m", "qwen2.5-0.5b"];
@@ -24,7 +27,7 @@ public static class Presets
         Tiny => new DecoderConfig(tokenizerSize, HiddenSize: 64, IntermediateSize: 128, Layers: 2, Heads: 4, KvHeads: 2,
             MaxPositions: 256, RopeTheta: 10000f, RmsNormEps: 1e-6f, TieWordEmbeddings: true),
         Demo => new DecoderConfig(tokenizerSize, HiddenSize: 128, IntermediateSize: 256, Layers: 2, Heads: 4, KvHeads: 2,
-            MaxPositions: 4096, RopeTheta: 10000f, RmsNormEps: 1e-6f, TieWordEmbeddings: true),
+            MaxPositions: 4096, RopeTheta: 10000f, RmsNormEps: 1e-6f, TieWordEmbeddings: false),
         "smollm2-135m" => new DecoderConfig(49152, HiddenSize: 576, IntermediateSize: 1536, Layers: 30, Heads: 9, KvHeads: 3,
             MaxPositions: 8192, RopeTheta: 100000f, RmsNormEps: 1e-5f, TieWordEmbeddings: true),
         "qwen2.5-0.5b" => new DecoderConfig(151936, HiddenSize: 896, IntermediateSize: 4864, Layers: 24, Heads: 14, KvHeads: 2,

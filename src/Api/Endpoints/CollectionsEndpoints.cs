@@ -15,7 +15,7 @@ public static class CollectionsEndpoints
         ArgumentNullException.ThrowIfNull(v1);
         var collections = v1.MapGroup("/collections").WithTags("Collections");
         collections.MapGet("/", ListAsync).WithName("ListCollections")
-            .WithSummary("The collections this API key may use, with document, chunk and queued-upload counts.");
+            .WithSummary("The collections this API key may use, with document, chunk and queued-upload counts and when each last stored a document.");
         collections.MapDelete("/{collection}", DeleteAsync).WithName("DeleteCollection")
             .WithSummary("Delete a collection: its documents, chunks and queued uploads.")
             .AddEndpointFilter<CollectionRouteFilter>();
@@ -27,7 +27,7 @@ public static class CollectionsEndpoints
         ArgumentNullException.ThrowIfNull(store);
         var all = await store.ListAsync(cancellationToken);
         var visible = all.Where(c => CollectionAccess.Allows(user, c.Name))
-            .Select(c => new CollectionDto(c.Name, c.EmbeddingModel, c.EmbeddingDimension, c.Documents, c.Chunks, c.QueuedJobs, c.CreatedAt))
+            .Select(c => new CollectionDto(c.Name, c.EmbeddingModel, c.EmbeddingDimension, c.Documents, c.Chunks, c.QueuedJobs, c.CreatedAt, c.LastDocumentAt))
             .ToList();
         return TypedResults.Ok(new CollectionListResponse(visible));
     }

@@ -4,11 +4,10 @@
 const $ = (id) => document.getElementById(id);
 // Uploads queued for ingestion (202) are not documents yet: they are shown from their status URL until done.
 // Answered turns of the conversation go with the next question, so a follow-up like "and on weekends?" makes sense.
-const state = { sources: [], answer: "", question: "", turns: [], controller: null, pollTimer: null, queued: new Map() };
+const state = { sources: [], answer: "", question: "", turns: [], controller: null, pollTimer: null, queued: new Map(), collections: [] };
 const MaxTurns = 10;
 
 $("api-key").value = localStorage.getItem("rag.apiKey") ?? "";
-$("collection").value = localStorage.getItem("rag.collection") ?? "default";
 $("api-key").addEventListener("change", () => { localStorage.setItem("rag.apiKey", $("api-key").value); refreshAll(); });
 $("collection").addEventListener("change", () => { localStorage.setItem("rag.collection", $("collection").value); newConversation(); refreshDocuments(); });
 
@@ -48,7 +47,8 @@ async function loadModels() {
 async function loadCollections() {
   const response = await fetch("/v1/collections", { headers: headers() });
   if (!response.ok) return;
-  const options = (await response.json()).collections.map((c) => {
+  state.collections = (await response.json()).collections;
+  const options = state.collections.map((c) => {
     const option = document.createElement("option");
     option.value = c.name;
     option.label = `${c.documents} document${c.documents === 1 ? "" : "s"}`;
@@ -57,17 +57,29 @@ async function loadCollections() {
   $("collection-names").replaceChildren(...options);
 }
 
+// The page opens on the collection last chosen in this browser while it holds documents, else on the one that most
+// recently stored a document, else on the first there is.
+function pickCollection() {
+  const stored = localStorage.getItem("rag.collection");
+  const named = state.collections.find((c) => c.name === stored);
+  if (named?.documents > 0) return stored;
+  const latest = state.collections.filter((c) => c.documents > 0 && c.last_document_at)
+    .sort((a, b) => Date.parse(b.last_document_at) - Date.parse(a.last_document_at))[0];
+  return latest?.name ?? named?.name ?? state.collections[0]?.name ?? stored ?? "default";
+}
+
 async function refreshDocuments() {
   clearTimeout(state.pollTimer);
-  const response = await fetch(collectionUrl("/documents?limit=200"), { headers: headers() });
+  await loadCollections();
   const rows = $("documents").querySelector("tbody");
-  rows.replaceChildren();
   let documents = [];
-  if (response.ok) {
-    documents = (await response.json()).documents;
-  } else if (response.status !== 404) {
-    showError($("upload-error"), await problemMessage(response));
+  // A name no upload has created yet has no documents to ask for (the API would answer 404).
+  if (state.collections.some((c) => c.name === $("collection").value.trim())) {
+    const response = await fetch(collectionUrl("/documents?limit=200"), { headers: headers() });
+    if (response.ok) documents = (await response.json()).documents;
+    else showError($("upload-error"), await problemMessage(response));
   }
+  rows.replaceChildren();
   for (const [url, upload] of state.queued) {
     const response = await fetch(url, { headers: headers() });
     const status = response.ok ? await response.json() : upload;
@@ -78,7 +90,6 @@ async function refreshDocuments() {
   for (const doc of documents) rows.append(documentRow(doc));
   $("documents-empty").hidden = rows.children.length > 0;
   if (state.queued.size > 0) state.pollTimer = setTimeout(refreshDocuments, 1000);
-  loadCollections();
 }
 
 function documentRow(doc) {
@@ -158,6 +169,8 @@ async function* readEvents(response) {
 
 function renderAnswer() {
   const answer = $("answer");
+  // The box scrolls inside; a streamed answer stays scrolled to its end unless the reader scrolled up.
+  const atEnd = answer.scrollTop + answer.clientHeight >= answer.scrollHeight - 4;
   answer.replaceChildren();
   let last = 0;
   for (const match of state.answer.matchAll(/\[(\d+)\]/g)) {
@@ -176,6 +189,7 @@ function renderAnswer() {
     last = match.index + match[0].length;
   }
   answer.append(document.createTextNode(state.answer.slice(last)));
+  if (atEnd) answer.scrollTop = answer.scrollHeight;
 }
 
 function sourceLabel(source) {
@@ -305,4 +319,11 @@ function refreshAll() {
   loadModels();
   refreshDocuments();
 }
-refreshAll();
+
+async function openPage() {
+  loadModels();
+  await loadCollections();
+  $("collection").value = pickCollection();
+  refreshDocuments();
+}
+openPage();

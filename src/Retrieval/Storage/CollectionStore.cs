@@ -12,7 +12,8 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource)
             """
             SELECT c.name, c.embedding_model, c.embedding_dimension, c.created_at,
                    count(d.id), coalesce(sum(d.chunk_count), 0)::bigint,
-                   (SELECT count(*) FROM ingestion_jobs j WHERE j.collection = c.name AND j.status IN ('pending', 'processing'))
+                   (SELECT count(*) FROM ingestion_jobs j WHERE j.collection = c.name AND j.status IN ('pending', 'processing')),
+                   max(d.created_at)
             FROM collections c
             LEFT JOIN documents d ON d.collection_id = c.id
             GROUP BY c.id
@@ -24,7 +25,7 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource)
         {
             collections.Add(new CollectionSummary(
                 reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
         }
         return collections;
     }
@@ -51,5 +52,7 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource)
 }
 
 /// <param name="QueuedJobs">Uploads pending or being processed for this collection.</param>
+/// <param name="LastDocumentAt">When its newest document was stored; null while it holds none.</param>
 public sealed record CollectionSummary(
-    string Name, string EmbeddingModel, int EmbeddingDimension, DateTimeOffset CreatedAt, long Documents, long Chunks, long QueuedJobs);
+    string Name, string EmbeddingModel, int EmbeddingDimension, DateTimeOffset CreatedAt, long Documents, long Chunks, long QueuedJobs,
+    DateTimeOffset? LastDocumentAt);

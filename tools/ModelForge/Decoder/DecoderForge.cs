@@ -14,13 +14,16 @@ public static class DecoderForge
     public static (BpeModel Tokenizer, DecoderWeights Weights) Create(DecoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tokenizer = BpeTrainer.Learn(options.TrainingText ?? Corpus.BuiltIn, Presets.DecoderTokenizerTarget(options.Preset));
+        var trainingText = options.TrainingText ?? Corpus.BuiltIn;
+        var tokenizer = BpeTrainer.Learn(trainingText, Presets.DecoderTokenizerTarget(options.Preset));
         var config = Presets.Decoder(options.Preset, tokenizer.Count);
         if (options.TieWordEmbeddings is { } tie)
         {
             config = config with { TieWordEmbeddings = tie };
         }
-        return (tokenizer, DecoderWeights.Generate(config, options.Seed));
+        var weights = DecoderWeights.Generate(config, options.Seed);
+        // The offline demo's answers are read by people: steer greedy decoding towards visible words (see DemoLogitBias).
+        return (tokenizer, options.Preset == Presets.Demo ? weights with { LmHeadBias = DemoLogitBias.For(tokenizer, config.VocabSize, trainingText) } : weights);
     }
 
     public static void Build(DecoderOptions options, string directory)

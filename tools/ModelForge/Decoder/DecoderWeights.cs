@@ -18,7 +18,8 @@ public sealed record DecoderWeights(
     float[] Embedding, // [vocab, hidden]
     IReadOnlyList<DecoderLayerWeights> Layers,
     float[] FinalNorm,
-    float[]? LmHead) // [hidden, vocab]; null when tied to Embedding
+    float[]? LmHead, // [hidden, vocab]; null when tied to Embedding
+    float[]? LmHeadBias = null) // [vocab]; null for Llama's bias-free head (Phi's head has one)
 {
     public static DecoderWeights Generate(DecoderConfig config, ulong seed)
     {

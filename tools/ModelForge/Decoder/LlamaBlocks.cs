@@ -42,7 +42,8 @@ internal static class LlamaBlocks
         var head = w.LmHead is { } lmHead
             ? g.Weight("lm_head.weight", lmHead, c.HiddenSize, c.VocabSize)
             : g.Transpose("model.embed_tokens.weight", 1, 0);
-        return g.MatMul(x, head);
+        var logits = g.MatMul(x, head);
+        return w.LmHeadBias is { } bias ? g.Add(logits, g.Weight("lm_head.bias", bias, c.VocabSize)) : logits;
     }
 
     public static string Projection(GraphBuilder g, string x, string name, float[] weight, int fanIn, int fanOut) =>

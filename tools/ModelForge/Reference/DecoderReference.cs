@@ -49,7 +49,8 @@ public sealed class DecoderReference
             Kernels.AddInPlace(x, Kernels.MatMul(gate, layer.Down, n, c.IntermediateSize, h));
         }
         var final = RmsNorm(x, _w.FinalNorm, n);
-        return _w.LmHead is { } head ? Kernels.MatMul(final, head, n, h, c.VocabSize) : TiedHead(final, n);
+        var logits = _w.LmHead is { } head ? Kernels.MatMul(final, head, n, h, c.VocabSize) : TiedHead(final, n);
+        return _w.LmHeadBias is { } bias ? Kernels.AddRows(logits, bias) : logits;
     }
 
     /// <summary>Greedy continuation of <paramref name="prompt"/>: up to <paramref name="maxNewTokens"/> ids, stopping after a stop token.</summary>
