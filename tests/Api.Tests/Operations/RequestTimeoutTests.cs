@@ -1,20 +1,23 @@
 using System.Net;
 using System.Net.Http.Json;
 using Rag.Api.Tests.Infrastructure;
+using Rag.ModelForge;
+using Rag.ModelForge.Decoder;
 using Rag.TestSupport;
 
 namespace Rag.Api.Tests.Operations;
 
 /// <summary>
-/// A whole-request limit of one second, one generation slot and no queue, and the demo decoder: its 4096-token window
-/// lets a generation run for seconds (about 6 s for the request below on a 2-core machine), well past the limit.
+/// A whole-request limit of one second, one generation slot and no queue, and the demo decoder's shape with a tied
+/// head and without the demo's word bias, so it never ends its turn: its 4096-token window lets a generation run for
+/// seconds (about 6 s for the request below on a 2-core machine), well past the limit.
 /// </summary>
 public sealed class OneSecondTimeoutServer : ApiServer
 {
     protected override void Configure(IDictionary<string, string?> settings)
     {
         settings["Api:RequestTimeoutSeconds"] = "1";
-        settings["Llm:ModelPath"] = ForgedModels.Decoder(preset: "demo");
+        settings["Llm:ModelPath"] = ForgedModels.Decoder(new DecoderOptions(Presets.Demo, TieWordEmbeddings: true, WordBias: false));
         settings["Llm:MaxConcurrentRequests"] = "1";
         settings["Llm:MaxQueuedRequests"] = "0";
     }

@@ -23,7 +23,7 @@ public static class DecoderForge
         }
         var weights = DecoderWeights.Generate(config, options.Seed);
         // The offline demo's answers are read by people: steer greedy decoding towards visible words (see DemoLogitBias).
-        return (tokenizer, options.Preset == Presets.Demo ? weights with { LmHeadBias = DemoLogitBias.For(tokenizer, config.VocabSize, trainingText) } : weights);
+        return (tokenizer, options.WordBias ?? options.Preset == Presets.Demo ? weights with { LmHeadBias = DemoLogitBias.For(tokenizer, config.VocabSize, trainingText) } : weights);
     }
 
     public static void Build(DecoderOptions options, string directory)

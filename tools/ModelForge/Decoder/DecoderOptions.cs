@@ -9,7 +9,8 @@ namespace Rag.ModelForge.Decoder;
 /// attention_mask, position_ids) <see cref="OnnxDataType.Int32"/>, as some exporters declare them; the math
 /// inside stays float32 and int64 with Casts at the edges, so only the signature and the IO rounding change.
 /// <see cref="Merged"/> writes Optimum's merged decoder: a use_cache_branch input choosing, through an If, between
-/// the with-past and the without-past graph.
+/// the with-past and the without-past graph. <see cref="WordBias"/> adds the LM-head bias that makes greedy answers
+/// visible words (DemoLogitBias); null keeps the preset's choice (on for the demo preset only).
 /// </summary>
 public sealed record DecoderOptions(
     string Preset = Presets.Tiny,
@@ -21,7 +22,8 @@ public sealed record DecoderOptions(
     OnnxDataType KvType = OnnxDataType.Float,
     OnnxDataType LogitsType = OnnxDataType.Float,
     OnnxDataType IdType = OnnxDataType.Int64,
-    bool Merged = false)
+    bool Merged = false,
+    bool? WordBias = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> for IO types no exporter writes.</summary>
     public void Validate()
