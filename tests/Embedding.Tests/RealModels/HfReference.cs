@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Rag.Embedding.Tests.RealModels;
+namespace Rag.Embedding.Reference;
 
 /// <summary>
 /// sentence-transformers' pipeline rebuilt from parts that share no code with ours: Hugging Face's own (Rust)
 /// tokenizers over the standard BERT tokenizer.json made from the folder's vocab.txt, one unpadded ONNX Runtime run
 /// per text, then the folder's pooling (CLS or mean) and L2 normalisation.
 /// </summary>
-internal sealed class HfReference : IDisposable
+public sealed class HfReference : IDisposable
 {
     private readonly global::Tokenizers.DotNet.Tokenizer _tokenizer;
     private readonly InferenceSession _session;
@@ -30,13 +30,18 @@ internal sealed class HfReference : IDisposable
     public long[] Ids(string text)
     {
         var ids = _tokenizer.Encode(text);
-        Assert.True(ids.Length >= 2 && ids[0] == 101 && ids[^1] == 102, "The reference tokenizer adds [CLS] … [SEP].");
+        if (ids.Length < 2 || ids[0] != 101 || ids[^1] != 102)
+        {
+            throw new InvalidOperationException("The reference tokenizer was expected to add [CLS] … [SEP].");
+        }
         return ids.Length <= _maxLength ? [.. ids.Select(i => (long)i)] : [.. ids.Take(_maxLength - 1).Select(i => (long)i), 102];
     }
 
-    public float[] Embed(string text)
+    public float[] Embed(string text) => Embed(Ids(text));
+
+    /// <summary>The model's pooled, normalised vector for these token ids ([CLS] … [SEP], unpadded).</summary>
+    public float[] Embed(long[] ids)
     {
-        var ids = Ids(text);
         long[] shape = [1, ids.Length];
         using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var mask = OrtValue.CreateTensorValueFromMemory(ids.Select(_ => 1L).ToArray(), shape);

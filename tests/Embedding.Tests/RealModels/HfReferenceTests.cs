@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Rag.Embedding.Reference;
 using Rag.Tokenizers;
 
 namespace Rag.Embedding.Tests.RealModels;
