@@ -20,6 +20,16 @@ public sealed class TokenizerConfig
 
     public bool? DoLowerCase { get; init; }
 
+    /// <summary>BertTokenizer's <c>strip_accents</c>; null means "strip when lower-casing".</summary>
+    public bool? StripAccents { get; init; }
+
+    /// <summary>BertTokenizer's <c>tokenize_chinese_chars</c>: spaces around CJK ideographs (null: yes).</summary>
+    public bool? TokenizeChineseChars { get; init; }
+
+    public string? ClsToken { get; init; }
+
+    public string? SepToken { get; init; }
+
     /// <summary>HF writes a huge sentinel (1e30) when unknown; that is reported as null.</summary>
     public int? ModelMaxLength { get; init; }
 
@@ -65,6 +75,10 @@ public sealed class TokenizerConfig
         AddBosToken = AddBosToken,
         AddEosToken = AddEosToken,
         DoLowerCase = DoLowerCase,
+        StripAccents = StripAccents,
+        TokenizeChineseChars = TokenizeChineseChars,
+        ClsToken = ClsToken,
+        SepToken = SepToken,
         ModelMaxLength = ModelMaxLength,
         TokenizerClass = TokenizerClass,
         ChatTemplates = templates,
@@ -90,6 +104,10 @@ public sealed class TokenizerConfig
             AddBosToken = Bool(root, "add_bos_token"),
             AddEosToken = Bool(root, "add_eos_token"),
             DoLowerCase = Bool(root, "do_lower_case"),
+            StripAccents = Bool(root, "strip_accents"),
+            TokenizeChineseChars = Bool(root, "tokenize_chinese_chars"),
+            ClsToken = TokenContent(root, "cls_token"),
+            SepToken = TokenContent(root, "sep_token"),
             ModelMaxLength = root.TryGetProperty("model_max_length", out var max) && max.ValueKind == JsonValueKind.Number
                 && max.TryGetDouble(out var value) && value < int.MaxValue ? (int)value : null,
             TokenizerClass = root.TryGetProperty("tokenizer_class", out var cls) && cls.ValueKind == JsonValueKind.String ? cls.GetString() : null,

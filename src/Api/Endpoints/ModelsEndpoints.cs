@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rag.Api.Contracts.OpenAi;
+using Rag.Api.Endpoints.OpenAi;
 using Rag.Api.Errors;
 using Rag.Api.Hosting;
 
@@ -11,15 +12,15 @@ public static class ModelsEndpoints
     {
         ArgumentNullException.ThrowIfNull(v1);
         var models = v1.MapGroup("/models").WithTags("Models");
-        models.MapGet("/", List).WithName("ListModels").WithSummary("The loaded LLM and embedding model (with a demo flag).");
-        models.MapGet("/{**model}", Get).WithName("GetModel").WithSummary("One loaded model by id.");
+        models.MapGet("/", List).WithName("ListModels").WithSummary("The loaded models by short id, with their full id and weights hash.");
+        models.MapGet("/{**model}", Get).WithName("GetModel").WithSummary("One loaded model by short or full id.");
         return v1;
     }
 
-    public static Ok<ModelListResponse> List(LoadedModels loaded) => TypedResults.Ok(new ModelListResponse(loaded.All));
+    public static Ok<ModelListResponse> List(LoadedModels loaded) => TypedResults.Ok(new ModelListResponse([.. loaded.All.Select(ModelNames.Listed)]));
 
     public static Results<Ok<ModelDto>, ProblemHttpResult> Get(string model, LoadedModels loaded) =>
-        loaded.All.FirstOrDefault(m => string.Equals(m.Id, model, StringComparison.OrdinalIgnoreCase)) is { } found
-            ? TypedResults.Ok(found)
+        loaded.All.FirstOrDefault(m => ModelNames.Matches(model, m.Id)) is { } found
+            ? TypedResults.Ok(ModelNames.Listed(found))
             : Problems.ModelNotFound(model);
 }

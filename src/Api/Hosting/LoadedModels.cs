@@ -29,7 +29,6 @@ public sealed class LoadedModels(
 
     private ModelDto EmbeddingEntry => new(EmbeddingId, loadedAt, "local", ModelKind.Embedding, Demo, EmbeddingDimensions);
 
-    /// <summary>True when <paramref name="requested"/> is empty (the loaded model) or names the loaded model of that kind.</summary>
-    public bool Serves(string? requested, ModelKind kind) =>
-        string.IsNullOrEmpty(requested) || string.Equals(requested, kind == ModelKind.Llm ? LlmId : EmbeddingId, StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when <paramref name="requested"/> is empty (the loaded model) or names the loaded model of that kind by its full or short id.</summary>
+    public bool Serves(string? requested, ModelKind kind) => Endpoints.OpenAi.ModelNames.Matches(requested, kind == ModelKind.Llm ? LlmId : EmbeddingId);
 }

@@ -20,9 +20,11 @@ internal static class WeightsHash
     /// <summary>A protobuf StringStringEntryProto with key (field 1) "location", up to the tag of its value (field 2).</summary>
     private static ReadOnlySpan<byte> LocationEntry => "\n\blocation\u0012"u8;
 
-    /// <summary>Folder name and the first 16 hex digits of <see cref="Compute"/>: <c>ms-marco-MiniLM-L-6-v2@sha256:0123456789abcdef</c>.</summary>
-    public static string ModelId(string folder, string onnxFile) =>
-        $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))}@sha256:{Compute(onnxFile)[..16]}";
+    /// <summary>
+    /// The model's name (<see cref="Tokenizers.Loading.ModelName"/>) and the first 16 hex digits of <see cref="Compute"/>:
+    /// <c>ms-marco-MiniLM-L-6-v2@sha256:0123456789abcdef</c>.
+    /// </summary>
+    public static string ModelId(string folder, string onnxFile) => $"{Tokenizers.Loading.ModelName.Of(folder)}@sha256:{Compute(onnxFile)[..16]}";
 
     public static string Compute(string onnxFile)
     {

@@ -19,6 +19,10 @@ public sealed class ModelFolder
     }
 
     public string Directory { get; }
+
+    /// <summary>What users call the model: its Hugging Face name without the owner, e.g. "SmolLM2-135M-Instruct".</summary>
+    public string Name => Rag.Tokenizers.Loading.ModelName.Of(Directory);
+
     public string DecoderPath { get; }
     public ModelConfig Config { get; }
 

@@ -28,8 +28,8 @@ public sealed class LlmModel : IDisposable
     public RequestGate Gate { get; }
     public Generator Generator { get; }
 
-    /// <summary>The folder's name, as users call the model (e.g. "SmolLM2-135M-Instruct").</summary>
-    public string ModelId => Path.GetFileName(Folder.Directory.TrimEnd(Path.DirectorySeparatorChar));
+    /// <summary>The model's name, as users call it (e.g. "SmolLM2-135M-Instruct").</summary>
+    public string ModelId => Folder.Name;
 
     public static LlmModel Load(LlmOptions options, LlmMetrics metrics)
     {

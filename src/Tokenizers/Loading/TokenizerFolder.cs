@@ -60,19 +60,25 @@ internal static class TokenizerFolder
             Added(model.Vocabulary, config), null, new ByteLevelPreTokenizer(addPrefixSpace: false, useRegex: true), model, null, new ByteLevelDecoder());
     }
 
+    /// <summary>
+    /// A BERT <c>vocab.txt</c> as transformers' BertTokenizerFast converts it to a tokenizer.json: BertNormalizer with
+    /// the config's lower-casing, accent and CJK settings, BertPreTokenizer, WordPiece, <c>[CLS] … [SEP]</c>.
+    /// </summary>
     public static TokenizerPipeline Bert(IEnumerable<string> vocabLines, TokenizerConfig config)
     {
         var vocabulary = new Vocabulary(vocabLines.Select((token, id) => KeyValuePair.Create(token, id)));
         var lowercase = config.DoLowerCase ?? true;
         var unk = config.UnkToken ?? "[UNK]";
-        var cls = vocabulary.Id("[CLS]") ?? throw new InvalidDataException("vocab.txt has no [CLS].");
-        var sep = vocabulary.Id("[SEP]") ?? throw new InvalidDataException("vocab.txt has no [SEP].");
-        var specials = BertSpecialTokens
+        var clsToken = config.ClsToken ?? "[CLS]";
+        var sepToken = config.SepToken ?? "[SEP]";
+        var cls = vocabulary.Id(clsToken) ?? throw new InvalidDataException($"vocab.txt has no {clsToken}.");
+        var sep = vocabulary.Id(sepToken) ?? throw new InvalidDataException($"vocab.txt has no {sepToken}.");
+        var specials = BertSpecialTokens.Concat([clsToken, sepToken, unk]).Distinct()
             .Where(t => vocabulary.Id(t) is not null)
             .Select(t => new AddedToken(vocabulary.Id(t)!.Value, t, Special: true));
         return new TokenizerPipeline(
             [.. specials, .. config.AddedTokens],
-            new BertNormalizer(cleanText: true, handleChineseChars: true, stripAccents: lowercase, lowercase),
+            new BertNormalizer(cleanText: true, config.TokenizeChineseChars ?? true, config.StripAccents ?? lowercase, lowercase),
             new BertPreTokenizer(),
             new WordPieceModel(vocabulary, unk, "##", 100),
             new TemplateProcessor([[cls], null, [sep]]),

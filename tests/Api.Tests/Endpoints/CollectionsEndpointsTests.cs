@@ -23,7 +23,7 @@ public sealed class CollectionsEndpointsTests(ApiServer server) : IClassFixture<
         Assert.Equal(0, three.GetProperty("queued_jobs").GetInt64());
         var models = await client.GetFromJsonAsync<JsonElement>("/v1/models");
         var embedding = models.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("kind").GetString() == "embedding");
-        Assert.Equal(embedding.GetProperty("id").GetString(), three.GetProperty("embedding_model").GetString());
+        Assert.Equal(embedding.GetProperty("full_id").GetString(), three.GetProperty("embedding_model").GetString());
         Assert.Equal(1, listed.Single(c => c.GetProperty("name").GetString() == "listed-one").GetProperty("documents").GetInt64());
     }
 

@@ -67,8 +67,9 @@ public sealed class ModelFolderTests : IDisposable
 
         var error = Assert.Throws<FileNotFoundException>(() => TokenizerLoader.Load(ModelFolder.Read(_folder)));
 
-        Assert.Contains(Path.Combine(_folder, "vocab.txt"), error.Message, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(_folder, "tokenizer.json"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(_folder, error.Message, StringComparison.Ordinal);
+        Assert.Contains("vocab.txt", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tokenizer.json", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

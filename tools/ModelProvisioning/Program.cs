@@ -1,0 +1,1 @@
+return Rag.ModelProvisioning.ProvisionCommand.Run(args);
