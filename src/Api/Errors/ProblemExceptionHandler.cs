@@ -43,7 +43,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         });
     }
 
-    private static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
+    internal static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, "Payload too large", "The request body is larger than the configured limit (Api:MaxUploadBytes)."),

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.ML.Tokenizers;
+using Rag.Api.Mcp;
 using Rag.Api.Observability;
 using Rag.Embedding;
 using Rag.Embedding.Reranking;
@@ -39,6 +40,7 @@ public static class RagServicesExtensions
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => sp.GetRequiredService<OnnxEmbeddingGenerator>().Tokenizer);
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.ChatTokenizer, (sp, _) => sp.GetRequiredService<LlmModel>().Tokenizer.AsTokenizer());
         services.AddRetrieval(configuration);
+        services.AddRagMcp();
         services.AddOptions<RetrievalOptions>().PostConfigure<LlmModel, OnnxEmbeddingGenerator>((options, llm, embedder) =>
             FitToModels(options, configuration.GetSection(RetrievalOptions.SectionName), llm.Generator.ContextLength,
                 // The chunker counts without the [CLS]/[SEP] the embedder adds around every text.
