@@ -90,8 +90,11 @@ internal static class ModelBackends
     private static bool IsRemote(IConfiguration configuration, string section) =>
         !string.IsNullOrWhiteSpace(configuration.GetSection(section)[nameof(RemoteModelOptions.Endpoint)]);
 
-    private static void AddRemoteOptions(IServiceCollection services, IConfiguration configuration, string section) =>
-        services.AddOptions<RemoteModelOptions>(section).Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+    private static void AddRemoteOptions(IServiceCollection services, IConfiguration configuration, string section)
+    {
+        services.AddOptions<RemoteModelOptions>(section).Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RemoteModelOptions>, RemoteModelOptionsValidator>());
+    }
 
     private static RemoteModelOptions Remote(IServiceProvider services, string section) =>
         services.GetRequiredService<IOptionsMonitor<RemoteModelOptions>>().Get(section);
