@@ -69,12 +69,19 @@ internal static class ModelBackends
             });
             services.AddKeyedSingleton(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => TokenizerFor(Remote(sp, EmbeddingSection)));
             services.AddSingleton(sp => new EmbeddingWindow(Remote(sp, EmbeddingSection).MaxTokens ?? DefaultRemoteEmbeddingTokens));
+            // The cross-encoder stays local even when the embedder is remote (AddEmbedding registers it otherwise).
+            if (HasReranker(configuration))
+            {
+                services.AddOptions<RerankerOptions>().Bind(configuration.GetSection("Reranker")).ValidateDataAnnotations().ValidateOnStart();
+                services.AddSingleton(sp => OnnxReranker.Load(sp.GetRequiredService<IOptions<RerankerOptions>>().Value));
+                services.AddSingleton<IPassageReranker>(sp => new CrossEncoderReranker(sp.GetRequiredService<OnnxReranker>()));
+            }
             return;
         }
         services.AddEmbedding(configuration);
         services.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             sp.GetRequiredService<OnnxEmbeddingGenerator>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp)));
-        if (!string.IsNullOrWhiteSpace(configuration["Reranker:ModelPath"]))
+        if (HasReranker(configuration))
         {
             services.AddSingleton<IPassageReranker>(sp => new CrossEncoderReranker(sp.GetRequiredService<OnnxReranker>()));
         }
@@ -86,6 +93,8 @@ internal static class ModelBackends
             return new EmbeddingWindow(embedder.MaxSequenceLength - embedder.SpecialTokensPerText);
         });
     }
+
+    private static bool HasReranker(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration["Reranker:ModelPath"]);
 
     private static bool IsRemote(IConfiguration configuration, string section) =>
         !string.IsNullOrWhiteSpace(configuration.GetSection(section)[nameof(RemoteModelOptions.Endpoint)]);
