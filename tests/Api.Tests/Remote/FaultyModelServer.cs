@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace Rag.Api.Tests.Remote;
 
 /// <summary>
-/// An OpenAI-compatible chat server on loopback that fails the way real ones do, as <see cref="Mode"/> says: an
-/// error status, a connection dropped before any answer, or silence until the caller gives up. It records whether
-/// the caller's requests were aborted.
+/// An OpenAI-compatible chat and embedding server on loopback that fails the way real ones do, as <see cref="Mode"/>
+/// says: an error status, a connection dropped before any answer, or silence until the caller gives up. It records
+/// whether the caller's requests were aborted. In <see cref="Failure.None"/> mode it embeds every text as the same
+/// unit vector, enough for a service to start on it.
 /// </summary>
 public sealed class FaultyModelServer : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class FaultyModelServer : IAsyncDisposable
 
     public enum Failure
     {
+        None,
         ServerError,
         DroppedConnection,
         Silence,
@@ -38,12 +40,35 @@ public sealed class FaultyModelServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var server = new FaultyModelServer(builder.Build());
-        server.app.MapPost("/v1/chat/completions", server.ChatAsync);
+        server.app.MapPost("/v1/chat/completions", server.FailAsync);
+        server.app.MapPost("/v1/embeddings", server.EmbedAsync);
         await server.app.StartAsync();
         return server;
     }
 
-    private async Task ChatAsync(HttpContext context)
+    private async Task EmbedAsync(HttpContext context)
+    {
+        if (Mode != Failure.None)
+        {
+            await FailAsync(context);
+            return;
+        }
+        var request = await context.Request.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var inputs = request.GetProperty("input");
+        var count = inputs.ValueKind == System.Text.Json.JsonValueKind.Array ? inputs.GetArrayLength() : 1;
+        float[] vector = [1, 0, 0, 0];
+        var base64 = request.TryGetProperty("encoding_format", out var format) && format.GetString() == "base64";
+        object Embedding() => base64 ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : vector;
+        await context.Response.WriteAsJsonAsync(new
+        {
+            @object = "list",
+            model = "faulty",
+            data = Enumerable.Range(0, count).Select(i => new { @object = "embedding", index = i, embedding = Embedding() }),
+            usage = new { prompt_tokens = count, total_tokens = count },
+        });
+    }
+
+    private async Task FailAsync(HttpContext context)
     {
         switch (Mode)
         {

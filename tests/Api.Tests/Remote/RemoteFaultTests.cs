@@ -5,7 +5,7 @@ using Rag.Api.Tests.Infrastructure;
 namespace Rag.Api.Tests.Remote;
 
 /// <summary>A remote LLM that fails or stalls gives the caller a 502 or 504 problem, never a hang or a 500.</summary>
-public sealed class RemoteFaultTests(RemoteFaultTests.FaultyLlmServer server) : IClassFixture<RemoteFaultTests.FaultyLlmServer>
+public sealed class RemoteFaultTests(RemoteFaultTests.FaultyServers server) : IClassFixture<RemoteFaultTests.FaultyServers>
 {
     private const string Collection = "faults";
 
@@ -49,25 +49,69 @@ public sealed class RemoteFaultTests(RemoteFaultTests.FaultyLlmServer server) : 
         return await server.Client.PostAsJsonAsync($"/v1/collections/{Collection}/ask", new { question = "Where does the cat sit?", stream });
     }
 
-    /// <summary>The service with its local embedder and a <see cref="FaultyModelServer"/> as its LLM.</summary>
-    public sealed class FaultyLlmServer : ApiServer
+    [Fact]
+    public async Task A_failing_remote_embedder_is_a_502_on_ingest_and_a_504_on_search_and_nothing_is_written()
+    {
+        server.Model.Mode = FaultyModelServer.Failure.None;
+        using var embedding = await server.FaultyEmbedderClient.PostAsJsonAsync("/v1/collections/e/documents", new { name = "a.txt", text = "first words" });
+        Assert.Equal(HttpStatusCode.Created, embedding.StatusCode);
+        var chunks = await server.FaultyEmbedder.CountRowsAsync("chunks");
+
+        server.Model.Mode = FaultyModelServer.Failure.ServerError;
+        using var ingest = await server.FaultyEmbedderClient.PostAsJsonAsync("/v1/collections/e/documents", new { name = "b.txt", text = "second words" });
+        var problem = await ProblemAssert.IsProblemAsync(ingest, HttpStatusCode.BadGateway);
+        Assert.Contains("Embedding server", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(chunks, await server.FaultyEmbedder.CountRowsAsync("chunks"));
+
+        server.Model.Mode = FaultyModelServer.Failure.Silence;
+        using var search = await server.FaultyEmbedderClient.PostAsJsonAsync("/v1/collections/e/search", new { query = "words" });
+        problem = await ProblemAssert.IsProblemAsync(search, HttpStatusCode.GatewayTimeout);
+        Assert.Contains("Embedding:TimeoutSeconds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A <see cref="FaultyModelServer"/> and two instances of the service on it: <see cref="Client"/>'s has its local
+    /// embedder and the faulty server as its LLM, <see cref="FaultyEmbedder"/> its local LLM and the faulty embedder.
+    /// Started one after the other: the test host captures one server start at a time.
+    /// </summary>
+    public sealed class FaultyServers : IAsyncLifetime
     {
         public FaultyModelServer Model { get; private set; } = null!;
 
-        protected override void Configure(IDictionary<string, string?> settings)
+        public ApiServer FaultyLlm { get; private set; } = null!;
+
+        public ApiServer FaultyEmbedder { get; private set; } = null!;
+
+        public HttpClient Client => FaultyLlm.Client;
+
+        public HttpClient FaultyEmbedderClient => FaultyEmbedder.Client;
+
+        public async Task InitializeAsync()
         {
-            Model = FaultyModelServer.StartAsync().GetAwaiter().GetResult();
-            settings["Llm:ModelPath"] = null;
-            settings["Llm:Endpoint"] = Model.Endpoint.ToString();
-            settings["Llm:Model"] = "faulty";
-            settings["Llm:TimeoutSeconds"] = "1";
-            settings["Llm:MaxRetries"] = "0";
+            Model = await FaultyModelServer.StartAsync();
+            FaultyLlm = new OnFaultyModel(Model.Endpoint, "Llm");
+            await FaultyLlm.InitializeAsync();
+            FaultyEmbedder = new OnFaultyModel(Model.Endpoint, "Embedding");
+            await FaultyEmbedder.InitializeAsync();
         }
 
-        public override async Task DisposeAsync()
+        public async Task DisposeAsync()
         {
-            await base.DisposeAsync();
+            await FaultyEmbedder.DisposeAsync();
+            await FaultyLlm.DisposeAsync();
             await Model.DisposeAsync();
+        }
+
+        private sealed class OnFaultyModel(Uri endpoint, string section) : ApiServer
+        {
+            protected override void Configure(IDictionary<string, string?> settings)
+            {
+                settings[$"{section}:ModelPath"] = null;
+                settings[$"{section}:Endpoint"] = endpoint.ToString();
+                settings[$"{section}:Model"] = "faulty";
+                settings[$"{section}:TimeoutSeconds"] = "1";
+                settings[$"{section}:MaxRetries"] = "0";
+            }
         }
     }
 }
