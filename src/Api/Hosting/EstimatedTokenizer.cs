@@ -17,32 +17,28 @@ internal sealed class EstimatedTokenizer : Tokenizer
     {
         var input = text is null ? textSpan : text.AsSpan();
         var tokens = new List<EncodedToken>();
-        var consumed = input.Length;
-        var i = 0;
-        while (i < input.Length)
+        var index = 0;
+        while (tokens.Count < settings.MaxTokenCount && Next(input, ref index, out var start))
         {
-            if (char.IsWhiteSpace(input[i]))
-            {
-                i++;
-                continue;
-            }
-            if (tokens.Count == settings.MaxTokenCount)
-            {
-                consumed = i;
-                break;
-            }
-            var end = i + 1;
-            if (char.IsAsciiLetterOrDigit(input[i]))
-            {
-                while (end < input.Length && end - i < CharsPerWordToken && char.IsAsciiLetterOrDigit(input[end]))
-                {
-                    end++;
-                }
-            }
-            tokens.Add(new EncodedToken(0, input[i..end].ToString(), new Range(i, end)));
-            i = end;
+            tokens.Add(new EncodedToken(0, input[start..index].ToString(), new Range(start, index)));
         }
-        return new EncodeResults<EncodedToken> { Tokens = tokens, NormalizedText = null, CharsConsumed = consumed };
+        // Stopped by the budget with text left: what was consumed ends where the next token would start.
+        var consumed = index;
+        var consumedAll = !Next(input, ref consumed, out _);
+        return new EncodeResults<EncodedToken> { Tokens = tokens, NormalizedText = null, CharsConsumed = consumedAll ? input.Length : index };
+    }
+
+    // Counting runs on every prompt and chunk: no token objects.
+    protected override int CountTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings)
+    {
+        var input = text is null ? textSpan : text.AsSpan();
+        var count = 0;
+        var index = 0;
+        while (count < settings.MaxTokenCount && Next(input, ref index, out _))
+        {
+            count++;
+        }
+        return count;
     }
 
     public override string Decode(IEnumerable<int> ids) =>
@@ -50,4 +46,27 @@ internal sealed class EstimatedTokenizer : Tokenizer
 
     public override OperationStatus Decode(IEnumerable<int> ids, Span<char> destination, out int idsConsumed, out int charsWritten) =>
         throw new NotSupportedException("An estimated tokenizer has no vocabulary to decode with.");
+
+    /// <summary>Moves <paramref name="index"/> past the next token, which begins at <paramref name="start"/>; false at the end.</summary>
+    private static bool Next(ReadOnlySpan<char> input, ref int index, out int start)
+    {
+        while (index < input.Length && char.IsWhiteSpace(input[index]))
+        {
+            index++;
+        }
+        start = index;
+        if (index == input.Length)
+        {
+            return false;
+        }
+        index++;
+        if (char.IsAsciiLetterOrDigit(input[start]))
+        {
+            while (index < input.Length && index - start < CharsPerWordToken && char.IsAsciiLetterOrDigit(input[index]))
+            {
+                index++;
+            }
+        }
+        return true;
+    }
 }

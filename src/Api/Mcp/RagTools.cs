@@ -139,7 +139,8 @@ internal sealed class RagTools(
             }
             if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || string.IsNullOrEmpty(text))
             {
-                return ToolResults.Error(Problems.BadRequest($"'name' (1 to {MaxNameLength} characters) and 'text' are required."));
+                return ToolResults.Error(Problems.BadRequest(
+                    $"The document is missing fields or has invalid ones: 'name' needs 1 to {MaxNameLength} characters and 'text' is required."));
             }
             if (UploadReader.ValidateTags(tags) is { } tagError)
             {
