@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Rag.Api.Auth;
 using Rag.Api.Endpoints;
 using Rag.Api.Hosting;
+using Rag.Api.Mcp;
 using Rag.Api.Observability;
 using Scalar.AspNetCore;
 
@@ -25,6 +26,7 @@ var collection = v1.MapGroup("/collections/{collection}").AddEndpointFilter<Coll
 collection.MapDocumentsEndpoints();
 collection.MapSearchEndpoints();
 collection.MapAskEndpoints();
+app.MapRagMcp();
 
 try
 {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.AI;
 using Rag.Api.Contracts.OpenAi;
 using Rag.Api.Contracts.Rag;
@@ -81,7 +82,7 @@ public static class OpenAiEndpoints
     }
 
     public static async Task<Results<Ok<CompletionResponse>, ServerSentEventsResult<string>, ProblemHttpResult>> CompletionsAsync(
-        CompletionRequest request, [AsParameters] OpenAiServices services, LlmModel llm, CancellationToken cancellationToken)
+        CompletionRequest request, [AsParameters] OpenAiServices services, [FromServices] LlmModel? llm, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
@@ -93,6 +94,11 @@ public static class OpenAiEndpoints
             || (error = OpenAiRequestReader.ReadStop(request.Stop, out var stop)) is not null)
         {
             return Problems.BadRequest(error);
+        }
+        if (llm is null)
+        {
+            return TypedResults.Problem("Raw completions need the local model (Llm:ModelPath); a remote Llm:Endpoint serves /v1/chat/completions.",
+                statusCode: StatusCodes.Status501NotImplemented, title: "Not available with a remote LLM");
         }
         var recorder = new GenerationRecorder(services.Metrics, "completions");
         var generation = TextCompletion.GenerateAsync(llm, prompt, ToChatOptions(request, services, stop, request.MaxTokens), cancellationToken);

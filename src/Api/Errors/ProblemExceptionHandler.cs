@@ -43,7 +43,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         });
     }
 
-    private static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
+    internal static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, "Payload too large", "The request body is larger than the configured limit (Api:MaxUploadBytes)."),
@@ -61,6 +61,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         NoRoomForSourcesException noRoom => (400, "Prompt too long", noRoom.Message),
         EmbeddingModelMismatchException mismatch => (409, "Embedding model mismatch", mismatch.Message),
         ClientProblemException problem => (problem.Status, problem.Title, problem.Message),
+        RemoteModelException remote => (remote.Status, remote.Title, remote.Message),
         _ => (500, "Internal server error", "The service failed to handle this request; the error is in its log."),
     };
 

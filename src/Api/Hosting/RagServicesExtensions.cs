@@ -1,17 +1,10 @@
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.ML.Tokenizers;
+using Rag.Api.Mcp;
 using Rag.Api.Observability;
-using Rag.Embedding;
-using Rag.Embedding.Reranking;
-using Rag.Llm;
-using Rag.Llm.Serving;
 using Rag.Retrieval;
-using Rag.Retrieval.Search;
 
 namespace Rag.Api.Hosting;
 
-/// <summary>Wires the concrete ONNX models into Retrieval and checks at start-up that everything they need is there.</summary>
+/// <summary>Wires the models (local ONNX or remote, see <see cref="ModelBackends"/>) into Retrieval and checks at start-up that everything they need is there.</summary>
 public static class RagServicesExtensions
 {
     public static WebApplicationBuilder AddRagServices(this WebApplicationBuilder builder)
@@ -24,25 +17,12 @@ public static class RagServicesExtensions
         services.AddSingleton<LoadedModels>();
         // Hosted services start in registration order: reach the database, migrate (Retrieval), then load the models.
         services.AddHostedService<DatabaseConnectionCheck>();
-        services.AddEmbedding(configuration);
-        services.AddLlm(configuration);
-        // Every LLM and embedding call as a span (and gen_ai.client.* metrics) in the OpenTelemetry GenAI conventions:
-        // model, token counts, finish reason. The middleware forwards GetService, so the models' metadata still shows.
-        services.Replace(ServiceDescriptor.Singleton<IChatClient>(sp =>
-            sp.GetRequiredService<OnnxChatClient>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.LlmSource).Build(sp)));
-        services.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
-            sp.GetRequiredService<OnnxEmbeddingGenerator>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp)));
-        if (!string.IsNullOrWhiteSpace(configuration["Reranker:ModelPath"]))
-        {
-            services.AddSingleton<IPassageReranker>(sp => new CrossEncoderReranker(sp.GetRequiredService<OnnxReranker>()));
-        }
-        services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => sp.GetRequiredService<OnnxEmbeddingGenerator>().Tokenizer);
-        services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.ChatTokenizer, (sp, _) => sp.GetRequiredService<LlmModel>().Tokenizer.AsTokenizer());
+        ModelBackends.AddEmbeddingModel(services, configuration);
+        ModelBackends.AddChatModel(services, configuration);
         services.AddRetrieval(configuration);
-        services.AddOptions<RetrievalOptions>().PostConfigure<LlmModel, OnnxEmbeddingGenerator>((options, llm, embedder) =>
-            FitToModels(options, configuration.GetSection(RetrievalOptions.SectionName), llm.Generator.ContextLength,
-                // The chunker counts without the [CLS]/[SEP] the embedder adds around every text.
-                embedder.MaxSequenceLength - embedder.SpecialTokensPerText));
+        services.AddRagMcp();
+        services.AddOptions<RetrievalOptions>().PostConfigure<ChatWindow, EmbeddingWindow>((options, chat, embedding) =>
+            FitToModels(options, configuration.GetSection(RetrievalOptions.SectionName), chat.Tokens, embedding.Tokens));
         services.AddHostedService<ModelWarmup>();
         services.AddHostedService<IngestionJobsGauge>();
         return builder;

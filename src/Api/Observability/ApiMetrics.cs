@@ -15,7 +15,7 @@ public sealed class ApiMetrics
     private readonly Histogram<double> decodeRate;
     private readonly Counter<long> generations;
 
-    public ApiMetrics(IMeterFactory meterFactory, LlmModel llm)
+    public ApiMetrics(IMeterFactory meterFactory, LlmModel? llm = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
@@ -25,8 +25,12 @@ public sealed class ApiMetrics
         decodeRate = meter.CreateHistogram<double>("rag.generation.decode_rate", "{token}/s",
             "Generated tokens per second after the first token.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
-        meter.CreateObservableGauge("rag.generation.queue_depth", () => llm.Gate.Queued, "{request}",
-            "Generations waiting for a slot; when full (Llm:MaxQueuedRequests) requests get 429.");
+        // A remote LLM (Llm:Endpoint) queues on its own server.
+        if (llm is not null)
+        {
+            meter.CreateObservableGauge("rag.generation.queue_depth", () => llm.Gate.Queued, "{request}",
+                "Generations waiting for a slot; when full (Llm:MaxQueuedRequests) requests get 429.");
+        }
         generations = meter.CreateCounter<long>("rag.generations", "{generation}", "Generations by endpoint and outcome (completed, cancelled, failed).");
     }
 

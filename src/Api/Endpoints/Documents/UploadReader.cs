@@ -117,7 +117,7 @@ internal static class UploadReader
         return tags;
     }
 
-    private static string? ValidateTags(IReadOnlyDictionary<string, string>? tags)
+    internal static string? ValidateTags(IReadOnlyDictionary<string, string>? tags)
     {
         if (tags is null)
         {
