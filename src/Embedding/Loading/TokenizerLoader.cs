@@ -60,6 +60,8 @@ public static class TokenizerLoader
             PaddingToken = ConfigFile.String(config, "pad_token") ?? "[PAD]",
             UnknownToken = ConfigFile.String(config, "unk_token") ?? "[UNK]",
             MaskingToken = ConfigFile.String(config, "mask_token") ?? "[MASK]",
+            // Document text is text: a "[SEP]" written in it must not become the separator.
+            SplitOnSpecialTokens = false,
         };
         return new WordPieceEmbeddingTokenizer(BertTokenizer.Create(vocab, options), folder.LowerCase);
     }
