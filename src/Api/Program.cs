@@ -14,7 +14,7 @@ var app = builder.Build();
 app.UseApiDefaults();
 
 app.MapHealthEndpoints();
-app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MetricsAccess.PolicyName);
 app.MapOpenApi();
 app.MapScalarApiReference();
 

@@ -7,9 +7,12 @@ namespace Rag.Tokenizers;
 internal sealed class AddedTokenMatcher
 {
     private readonly Dictionary<char, AddedToken[]> _byFirstChar;
+    private readonly bool _fenced;
 
-    public AddedTokenMatcher(IEnumerable<AddedToken> tokens)
+    /// <param name="fenced">Whether a <see cref="SpecialTokenFence.Marker"/> stops a token from starting right after it.</param>
+    public AddedTokenMatcher(IEnumerable<AddedToken> tokens, bool fenced)
     {
+        _fenced = fenced;
         _byFirstChar = tokens.Where(t => t.Content.Length > 0)
             .GroupBy(t => t.Content[0])
             .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Content.Length).ToArray());
@@ -64,10 +67,29 @@ internal sealed class AddedTokenMatcher
         return sections;
     }
 
+    /// <summary>Whether one of the tokens is written at <paramref name="i"/> (word boundaries aside: fencing too much is harmless).</summary>
+    public bool StartsToken(string text, int i)
+    {
+        if (!_byFirstChar.TryGetValue(text[i], out var candidates))
+        {
+            return false;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (string.CompareOrdinal(text, i, candidate.Content, 0, candidate.Content.Length) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool TryMatch(string text, int i, out AddedToken token)
     {
         token = null!;
-        if (!_byFirstChar.TryGetValue(text[i], out var candidates))
+        if ((_fenced && i > 0 && text[i - 1] == SpecialTokenFence.Marker) || !_byFirstChar.TryGetValue(text[i], out var candidates))
         {
             return false;
         }

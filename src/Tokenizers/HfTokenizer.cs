@@ -9,6 +9,10 @@ namespace Rag.Tokenizers;
 /// (added tokens, normalizer, pre-tokenizer, model, post-processor) and decodes with the file's decoder chain.
 /// Thread-safe: one instance serves every request.
 /// </summary>
+/// <remarks>
+/// Special tokens written in text are parsed only when asked (<c>parseSpecialTokens</c>, on for a rendered prompt) and
+/// then never inside text a <see cref="SpecialTokenFence"/> fenced; document and user text is encoded as plain text.
+/// </remarks>
 public sealed class HfTokenizer
 {
     private static readonly string[] LlamaStyleClasses =
@@ -16,6 +20,7 @@ public sealed class HfTokenizer
 
     private readonly TokenizerPipeline _pipeline;
     private readonly AddedTokenMatcher _matcher;
+    private readonly AddedTokenMatcher _plainMatcher;
     private readonly IPostProcessor? _postProcessor;
     private readonly HashSet<int> _specialIds;
     private readonly TokenBytes? _tokenBytes;
@@ -23,8 +28,10 @@ public sealed class HfTokenizer
     private HfTokenizer(TokenizerPipeline pipeline, TokenizerConfig config)
     {
         _pipeline = pipeline;
-        Config = config;
-        _matcher = new AddedTokenMatcher(pipeline.AddedTokens);
+        // tokenizer.json's added tokens are the ones matched, so they are the ones a chat template must fence.
+        Config = pipeline.AddedTokens.Count > 0 ? config.WithAddedTokens(pipeline.AddedTokens) : config;
+        _matcher = new AddedTokenMatcher(pipeline.AddedTokens, fenced: true);
+        _plainMatcher = new AddedTokenMatcher(pipeline.AddedTokens.Where(t => !t.Special), fenced: false);
         _specialIds = [.. pipeline.AddedTokens.Where(t => t.Special).Select(t => t.Id)];
         BosTokenId = TokenToId(config.BosToken);
         EosTokenId = TokenToId(config.EosToken);
@@ -73,12 +80,17 @@ public sealed class HfTokenizer
     /// <summary>True for added tokens marked special (what <c>skipSpecialTokens</c> removes when decoding).</summary>
     public bool IsSpecial(int id) => _specialIds.Contains(id);
 
-    public int[] Encode(string text, bool addSpecialTokens = true) => EncodeIds(text, addSpecialTokens).Ids;
+    /// <param name="parseSpecialTokens">
+    /// True for a rendered prompt: special tokens written in it become their ids (outside fenced text). False for
+    /// document and user text: "&lt;|im_start|&gt;" is encoded as the characters it is made of.
+    /// </param>
+    public int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true) =>
+        EncodeIds(text, addSpecialTokens, parseSpecialTokens: parseSpecialTokens).Ids;
 
     /// <summary>The ids alone (no offsets to allocate), cut like <see cref="EncodeWithOffsets"/> to <paramref name="maxTokens"/>.</summary>
-    public (int[] Ids, bool Truncated) EncodeIds(string text, bool addSpecialTokens = true, int maxTokens = int.MaxValue)
+    public (int[] Ids, bool Truncated) EncodeIds(string text, bool addSpecialTokens = true, int maxTokens = int.MaxValue, bool parseSpecialTokens = true)
     {
-        var (tokens, truncated) = EncodeTruncated(text, addSpecialTokens, maxTokens);
+        var (tokens, truncated) = EncodeTruncated(text, addSpecialTokens, maxTokens, parseSpecialTokens);
         var ids = new int[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -91,9 +103,9 @@ public sealed class HfTokenizer
     /// Encodes with character offsets. With <paramref name="maxTokens"/>, the text's tokens are cut (from the end) so
     /// that the result including the post-processor's specials fits, as HF's truncation does.
     /// </summary>
-    public TokenizedText EncodeWithOffsets(string text, bool addSpecialTokens = true, int maxTokens = int.MaxValue)
+    public TokenizedText EncodeWithOffsets(string text, bool addSpecialTokens = true, int maxTokens = int.MaxValue, bool parseSpecialTokens = true)
     {
-        var (tokens, truncated) = EncodeTruncated(text, addSpecialTokens, maxTokens);
+        var (tokens, truncated) = EncodeTruncated(text, addSpecialTokens, maxTokens, parseSpecialTokens);
         var ids = new int[tokens.Count];
         var offsets = new (int, int)[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
@@ -105,8 +117,8 @@ public sealed class HfTokenizer
         return new TokenizedText(ids, offsets, truncated);
     }
 
-    /// <summary>Token count of <paramref name="text"/> without special tokens (for chunking and prompt budgets).</summary>
-    public int CountTokens(string text) => EncodeText(text).Count;
+    /// <summary>Token count of <paramref name="text"/> as plain text, without special tokens (for chunking and prompt budgets).</summary>
+    public int CountTokens(string text) => EncodeText(text, parseSpecialTokens: false).Count;
 
     public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true)
     {
@@ -143,10 +155,10 @@ public sealed class HfTokenizer
     public Microsoft.ML.Tokenizers.Tokenizer AsTokenizer() => new HfTokenizerAdapter(this);
 
     /// <summary>The text's tokens cut from the end so that, with the post-processor's specials, at most maxTokens remain.</summary>
-    private (List<TokenSpan> Tokens, bool Truncated) EncodeTruncated(string text, bool addSpecialTokens, int maxTokens)
+    private (List<TokenSpan> Tokens, bool Truncated) EncodeTruncated(string text, bool addSpecialTokens, int maxTokens, bool parseSpecialTokens)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var tokens = EncodeText(text);
+        var tokens = EncodeText(text, parseSpecialTokens);
         var special = addSpecialTokens && _postProcessor is not null ? _postProcessor.AddedTokenCount : 0;
         var room = Math.Max(0, maxTokens - special);
         var truncated = tokens.Count > room;
@@ -158,11 +170,11 @@ public sealed class HfTokenizer
         return (addSpecialTokens && _postProcessor is not null ? _postProcessor.Process(tokens) : tokens, truncated);
     }
 
-    internal List<TokenSpan> EncodeText(string text)
+    internal List<TokenSpan> EncodeText(string text, bool parseSpecialTokens)
     {
         var tokens = new List<TokenSpan>(text.Length / 3 + 4);
         var pieces = new List<AlignedText>();
-        foreach (var (start, end, added) in _matcher.Split(text))
+        foreach (var (start, end, added) in (parseSpecialTokens ? _matcher : _plainMatcher).Split(text))
         {
             if (added is not null)
             {
@@ -170,7 +182,12 @@ public sealed class HfTokenizer
                 continue;
             }
 
-            var section = AlignedText.FromOriginal(text, start, end - start);
+            var section = parseSpecialTokens ? WithoutFenceMarkers(text, start, end - start) : AlignedText.FromOriginal(text, start, end - start);
+            if (section.Length == 0)
+            {
+                continue;
+            }
+
             if (_pipeline.Normalizer is not null)
             {
                 section = _pipeline.Normalizer.Normalize(section);
@@ -193,6 +210,29 @@ public sealed class HfTokenizer
         }
 
         return tokens;
+    }
+
+    /// <summary>A prompt's section with the fence markers taken out; every other char keeps its original position.</summary>
+    private static AlignedText WithoutFenceMarkers(string text, int start, int length)
+    {
+        if (text.IndexOf(SpecialTokenFence.Marker, start, length) < 0)
+        {
+            return AlignedText.FromOriginal(text, start, length);
+        }
+
+        var kept = new System.Text.StringBuilder(length);
+        var origins = new List<int>(length + 1);
+        for (var i = start; i < start + length; i++)
+        {
+            if (text[i] != SpecialTokenFence.Marker)
+            {
+                kept.Append(text[i]);
+                origins.Add(i);
+            }
+        }
+
+        origins.Add(start + length);
+        return new AlignedText(kept.ToString(), [.. origins]);
     }
 
     /// <summary>

@@ -6,14 +6,14 @@ namespace Rag.Tokenizers;
 /// <summary>
 /// <see cref="HfTokenizer"/> behind Microsoft.ML.Tokenizers' <see cref="Tokenizer"/>, so code written against that
 /// abstraction (the chunker's CountTokens / GetIndexByTokenCount) works with any HF model folder.
-/// Special tokens are not added: chunk text is measured as it will be embedded between [CLS] and [SEP].
+/// Special tokens are neither added nor parsed: chunk text is measured as it will be embedded between [CLS] and [SEP].
 /// </summary>
 internal sealed class HfTokenizerAdapter(HfTokenizer tokenizer) : Tokenizer
 {
     protected override EncodeResults<EncodedToken> EncodeToTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings)
     {
         var input = text ?? textSpan.ToString();
-        var spans = tokenizer.EncodeText(input);
+        var spans = tokenizer.EncodeText(input, parseSpecialTokens: false);
         var count = Math.Min(spans.Count, settings.MaxTokenCount);
         var tokens = new List<EncodedToken>(count);
         for (var i = 0; i < count; i++)
@@ -31,7 +31,7 @@ internal sealed class HfTokenizerAdapter(HfTokenizer tokenizer) : Tokenizer
     }
 
     protected override int CountTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings) =>
-        Math.Min(tokenizer.EncodeText(text ?? textSpan.ToString()).Count, settings.MaxTokenCount);
+        Math.Min(tokenizer.EncodeText(text ?? textSpan.ToString(), parseSpecialTokens: false).Count, settings.MaxTokenCount);
 
     public override string Decode(IEnumerable<int> ids) => tokenizer.Decode([.. ids]);
 

@@ -66,7 +66,12 @@ public sealed class TokenizerConfig
         return templates is null ? config : config.With(templates);
     }
 
-    private TokenizerConfig With(IReadOnlyDictionary<string, string> templates) => new()
+    /// <summary>This config with tokenizer.json's added tokens, which are the ones the tokenizer actually matches.</summary>
+    internal TokenizerConfig WithAddedTokens(IReadOnlyList<AddedToken> addedTokens) => With(ChatTemplates, addedTokens);
+
+    private TokenizerConfig With(IReadOnlyDictionary<string, string> templates) => With(templates, AddedTokens);
+
+    private TokenizerConfig With(IReadOnlyDictionary<string, string> templates, IReadOnlyList<AddedToken> addedTokens) => new()
     {
         BosToken = BosToken,
         EosToken = EosToken,
@@ -82,7 +87,7 @@ public sealed class TokenizerConfig
         ModelMaxLength = ModelMaxLength,
         TokenizerClass = TokenizerClass,
         ChatTemplates = templates,
-        AddedTokens = AddedTokens,
+        AddedTokens = addedTokens,
     };
 
     private static JsonElement ParseRoot(string json)

@@ -30,7 +30,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(Success(CollectionAccess.Open()));
         }
         var presented = PresentedKey(Request);
-        if (presented is null)
+        // The metrics key is no API key: its bearer stays anonymous, and only MetricsAccess lets it in (to /metrics).
+        if (presented is null || (apiOptions.Value.MetricsKey is { Length: > 0 } metricsKey && FixedTimeEquals(metricsKey, presented)))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
@@ -44,8 +45,27 @@ internal sealed class ApiKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
     }
 
-    // Forbidden never comes from here: every authenticated key passes the policy, and a collection outside the key's
-    // list is refused by CollectionRouteFilter.
+    /// <summary>Whether the request carries <paramref name="key"/> (compared in constant time).</summary>
+    public static bool Presents(HttpRequest request, string key) =>
+        PresentedKey(request) is { } presented && FixedTimeEquals(key, presented);
+
+    // Only MetricsAccess forbids an authenticated key (one limited to some collections); a collection outside the
+    // key's list is refused by CollectionRouteFilter.
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = "This API key is limited to some collections; this needs a key for every collection (or, for /metrics, Api:MetricsKey).",
+            },
+        });
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;

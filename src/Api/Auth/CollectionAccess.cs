@@ -26,6 +26,8 @@ internal static class CollectionAccess
         return new ClaimsIdentity(claims, ApiKeyAuthenticationHandler.SchemeName);
     }
 
+    public static bool AllowsAll(ClaimsPrincipal user) => user.HasClaim(CollectionClaim, AllCollections);
+
     public static bool Allows(ClaimsPrincipal user, string collection) =>
         user.HasClaim(CollectionClaim, AllCollections) || user.HasClaim(CollectionClaim, collection);
 }

@@ -27,7 +27,7 @@ public static class CollectionsEndpoints
         ArgumentNullException.ThrowIfNull(store);
         var all = await store.ListAsync(cancellationToken);
         var visible = all.Where(c => CollectionAccess.Allows(user, c.Name))
-            .Select(c => new CollectionDto(c.Name, c.EmbeddingModel, c.EmbeddingDimension, c.Documents, c.Chunks, c.QueuedJobs, c.CreatedAt, c.LastDocumentAt))
+            .Select(CollectionDto.From)
             .ToList();
         return TypedResults.Ok(new CollectionListResponse(visible));
     }

@@ -10,6 +10,8 @@ using Rag.Api.Endpoints.OpenAi;
 using Rag.Api.Errors;
 using Rag.Api.Generation;
 using Rag.Llm.Serving;
+using Rag.Retrieval;
+using Microsoft.ML.Tokenizers;
 
 namespace Rag.Api.Endpoints;
 
@@ -115,7 +117,8 @@ public static class OpenAiEndpoints
     }
 
     public static async Task<Results<Ok<EmbeddingResponse>, ProblemHttpResult>> EmbeddingsAsync(
-        EmbeddingRequest request, [AsParameters] OpenAiServices services, CancellationToken cancellationToken)
+        EmbeddingRequest request, [AsParameters] OpenAiServices services,
+        [FromKeyedServices(RetrievalServiceKeys.EmbeddingTokenizer)] Tokenizer tokenizer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
@@ -124,9 +127,16 @@ public static class OpenAiEndpoints
         {
             return Problems.ModelNotFound(request.Model!);
         }
-        if (OpenAiRequestReader.ReadInputs(request.Input, out var inputs) is { } error)
+        var limits = services.Options.Value;
+        if (OpenAiRequestReader.ReadInputs(request.Input, limits.MaxEmbeddingInputs, out var inputs) is { } error)
         {
             return Problems.BadRequest(error);
+        }
+        if (TokensOver(inputs, tokenizer, limits.MaxEmbeddingTokens))
+        {
+            return TypedResults.Problem(
+                $"The inputs hold more than {limits.MaxEmbeddingTokens} tokens together, the most one request may embed (Api:MaxEmbeddingTokens); send them in smaller requests.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many tokens");
         }
         if (request.Dimensions is { } dimensions && dimensions != models.EmbeddingDimensions)
         {
@@ -137,6 +147,21 @@ public static class OpenAiEndpoints
         var data = embeddings.Select((e, i) => new EmbeddingDataDto(i, base64 ? ToBase64(e.Vector.Span) : e.Vector.ToArray())).ToList();
         var tokens = (int)(embeddings.Usage?.InputTokenCount ?? 0);
         return TypedResults.Ok(new EmbeddingResponse(data, models.EmbeddingId, new EmbeddingUsageDto(tokens, tokens)));
+    }
+
+    // Counting stops at the limit: an oversized request costs no more than the limit's worth of tokenizing.
+    private static bool TokensOver(List<string> inputs, Tokenizer tokenizer, int limit)
+    {
+        var total = 0L;
+        foreach (var input in inputs)
+        {
+            total += tokenizer.CountTokens(input);
+            if (total > limit)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static async IAsyncEnumerable<string> ChatChunksAsync(

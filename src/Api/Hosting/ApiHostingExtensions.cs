@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using Rag.Api.Auth;
+using Rag.Api.Contracts.Text;
 using Rag.Api.Errors;
 using Rag.Api.Observability;
 
@@ -29,6 +30,9 @@ public static class ApiHostingExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // Every string a client sends is checked as it is read: NUL or a lone surrogate is a 400 naming the field.
+            o.SerializerOptions.Converters.Add(new StrictStringConverter());
+            o.SerializerOptions.Converters.Add(new StrictJsonElementConverter());
         });
         // Binding failures (bad JSON, wrong content type) throw, so ProblemExceptionHandler can say what was wrong.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -38,7 +42,7 @@ public static class ApiHostingExtensions
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddAuthorization(MetricsAccess.AddPolicy);
 
         // Read from configuration rather than the validated options: the server is built before validation runs,
         // and a configuration error must reach the log as a message, not as a crash while building the server.
@@ -65,12 +69,34 @@ public static class ApiHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RejectFlawedQueryText);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRequestTimeouts();
         return app;
+    }
+
+    // The query arrives percent-decoded ("%00" is a NUL): checked before any endpoint reads it (Kestrel itself refuses
+    // a NUL in the path). JSON bodies are checked by StrictStringConverter, multipart forms by UploadReader.
+    private static Task RejectFlawedQueryText(HttpContext context, RequestDelegate next)
+    {
+        string? problem = null;
+        foreach (var (key, values) in context.Request.Query)
+        {
+            if (problem is not null)
+            {
+                break;
+            }
+            var flaw = TextRules.Flaw(key);
+            foreach (var value in values)
+            {
+                flaw ??= TextRules.Flaw(value);
+            }
+            problem = flaw is null ? null : TextRules.Describe($"Query parameter '{key}'", flaw);
+        }
+        return problem is null ? next(context) : Problems.BadRequest(problem, "Invalid text").ExecuteAsync(context);
     }
 
     private static long MaxUploadBytes(IConfiguration configuration) =>

@@ -12,6 +12,12 @@ public sealed class ApiOptions
     /// <summary>API keys; with none the service is open (and listens on loopback unless told otherwise).</summary>
     public IList<ApiKey> Keys { get; init; } = [];
 
+    /// <summary>
+    /// A key that reads <c>/metrics</c> and nothing else, for a scraper. With <see cref="Keys"/> set, <c>/metrics</c>
+    /// needs it or a key for every collection; with no keys the service, <c>/metrics</c> included, is open.
+    /// </summary>
+    public string? MetricsKey { get; set; }
+
     /// <summary>Largest request body accepted (uploads included); larger ones get 413.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = DefaultMaxUploadBytes;
@@ -22,6 +28,14 @@ public sealed class ApiOptions
 
     [Range(1, 100_000)]
     public int MaxQuestionLength { get; set; } = 2000;
+
+    /// <summary>Most strings one <c>/v1/embeddings</c> request may embed (OpenAI's limit); more get 400.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxEmbeddingInputs { get; set; } = 2048;
+
+    /// <summary>Most tokens, all inputs together, one <c>/v1/embeddings</c> request may embed; more get 413.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxEmbeddingTokens { get; set; } = 100_000;
 
     /// <summary>
     /// The <c>Retry-After</c> sent with 429 when the LLM's generation queue is full

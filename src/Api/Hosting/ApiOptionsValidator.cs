@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Rag.Api.Hosting;
 
-/// <summary>What data annotations cannot say about the key list: every key non-empty and distinct.</summary>
+/// <summary>What data annotations cannot say about the keys: every key non-empty and distinct, the metrics key included.</summary>
 internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
@@ -21,6 +21,10 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             {
                 failures.Add($"Api:Keys:{i}:Key repeats an earlier key; each key must be distinct.");
             }
+        }
+        if (options.MetricsKey is { Length: > 0 } metricsKey && (string.IsNullOrWhiteSpace(metricsKey) || seen.Contains(metricsKey)))
+        {
+            failures.Add("Api:MetricsKey is empty or the same as an API key; give the metrics scraper a key of its own.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -51,7 +51,7 @@ internal sealed class RagTools(
             var user = User(context);
             var visible = (await collections.ListAsync(cancellationToken))
                 .Where(c => CollectionAccess.Allows(user, c.Name))
-                .Select(c => new CollectionDto(c.Name, c.EmbeddingModel, c.EmbeddingDimension, c.Documents, c.Chunks, c.QueuedJobs, c.CreatedAt))
+                .Select(CollectionDto.From)
                 .ToList();
             var text = visible.Count == 0
                 ? "No collections yet; ingest_text creates one."

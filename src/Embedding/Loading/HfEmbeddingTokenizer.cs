@@ -31,11 +31,11 @@ public sealed class HfEmbeddingTokenizer : EmbeddingTokenizer
 
     public override PairFraming? PairFraming { get; }
 
-    protected override IReadOnlyList<int> EncodeContent(string text) => _hf.Encode(text, addSpecialTokens: false);
+    protected override IReadOnlyList<int> EncodeContent(string text) => _hf.Encode(text, addSpecialTokens: false, parseSpecialTokens: false);
 
     protected override EncodedText EncodeFramed(string text, int maxLength)
     {
-        var (ids, truncated) = _hf.EncodeIds(text, addSpecialTokens: true, maxTokens: maxLength);
+        var (ids, truncated) = _hf.EncodeIds(text, addSpecialTokens: true, maxTokens: maxLength, parseSpecialTokens: false);
         return new EncodedText(ids, truncated);
     }
 }

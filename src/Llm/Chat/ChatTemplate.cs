@@ -12,7 +12,11 @@ namespace Rag.Llm.Chat;
 /// <c>bos_token</c>/<c>eos_token</c>, <c>raise_exception</c>, <c>strftime_now</c> (from the injected clock), and any
 /// extra variables (such as <c>tools</c>).
 /// </summary>
-/// <remarks>Thread-safe: rendering keeps no state in the instance.</remarks>
+/// <remarks>
+/// Thread-safe: rendering keeps no state in the instance. Every string the caller passes in (message content, roles,
+/// tool definitions) goes through the tokenizer's <see cref="SpecialTokenFence"/>, so only the markers the template
+/// itself writes become control tokens when the prompt is encoded.
+/// </remarks>
 public sealed class ChatTemplate
 {
     /// <summary>transformers' ChatML default, used when a model ships no template.</summary>
@@ -24,8 +28,10 @@ public sealed class ChatTemplate
     private readonly string? _bosToken;
     private readonly string? _eosToken;
     private readonly TimeProvider _clock;
+    private readonly SpecialTokenFence _fence;
 
-    public ChatTemplate(string source, string? bosToken = null, string? eosToken = null, TimeProvider? clock = null)
+    /// <param name="fence">Fences the caller's text against the tokenizer's special tokens; none fences nothing.</param>
+    public ChatTemplate(string source, string? bosToken = null, string? eosToken = null, TimeProvider? clock = null, SpecialTokenFence? fence = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         Source = source;
@@ -33,6 +39,7 @@ public sealed class ChatTemplate
         _bosToken = bosToken;
         _eosToken = eosToken;
         _clock = clock ?? TimeProvider.System;
+        _fence = fence ?? SpecialTokenFence.None;
     }
 
     public string Source { get; }
@@ -41,7 +48,7 @@ public sealed class ChatTemplate
     public static ChatTemplate FromConfig(TokenizerConfig config, TimeProvider? clock = null, string name = "default")
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new ChatTemplate(config.ChatTemplate(name) ?? ChatMlSource, config.BosToken, config.EosToken, clock);
+        return new ChatTemplate(config.ChatTemplate(name) ?? ChatMlSource, config.BosToken, config.EosToken, clock, new SpecialTokenFence(config.AddedTokens));
     }
 
     /// <summary>Renders Microsoft.Extensions.AI messages (text, tool calls and tool results).</summary>
@@ -80,14 +87,23 @@ public sealed class ChatTemplate
         globals.Set("bos_token", _bosToken ?? string.Empty);
         globals.Set("eos_token", _eosToken ?? string.Empty);
         globals.Set("add_generation_prompt", addGenerationPrompt);
-        globals.Set("messages", TemplateValues.From(messages));
+        globals.Set("messages", Fenced(TemplateValues.From(messages)));
         foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
         {
-            globals.Set(name, TemplateValues.From(value));
+            globals.Set(name, Fenced(TemplateValues.From(value)));
         }
 
         return Interpreter.Render(_template, globals);
     }
+
+    /// <summary>The caller's values with every string fenced (template values are strings, lists, mappings and scalars).</summary>
+    private object? Fenced(object? value) => value switch
+    {
+        string text => _fence.Fence(text),
+        Dictionary<string, object?> mapping => mapping.ToDictionary(p => p.Key, p => Fenced(p.Value), StringComparer.Ordinal),
+        List<object?> items => items.ConvertAll(Fenced),
+        _ => value,
+    };
 
     private static T Fill<T>(T target, IReadOnlyDictionary<string, object?> values) where T : IDictionary<string, object?>
     {

@@ -2,11 +2,12 @@ using Rag.Api.Tests.Infrastructure;
 
 namespace Rag.Api.Tests.Security;
 
-/// <summary>The service with two API keys: one for everything, one limited to collection <c>team-a</c>.</summary>
+/// <summary>The service with two API keys — one for everything, one limited to collection <c>team-a</c> — and a metrics key.</summary>
 public sealed class KeyedApiServer : ApiServer
 {
     public const string AdminKey = "admin-key-0123456789";
     public const string TeamKey = "team-a-key-0123456789";
+    public const string MetricsKey = "metrics-key-0123456789";
 
     protected override void Configure(IDictionary<string, string?> settings)
     {
@@ -15,5 +16,6 @@ public sealed class KeyedApiServer : ApiServer
         settings["Api:Keys:1:Key"] = TeamKey;
         settings["Api:Keys:1:Name"] = "team-a";
         settings["Api:Keys:1:Collections:0"] = "team-a";
+        settings["Api:MetricsKey"] = MetricsKey;
     }
 }

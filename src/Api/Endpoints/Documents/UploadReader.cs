@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.Json;
 using Rag.Api.Contracts.Rag;
+using Rag.Api.Contracts.Text;
 using Rag.Api.Errors;
 using Rag.Retrieval.Ingestion;
 
@@ -21,7 +22,7 @@ internal static class UploadReader
     {
         if (request.HasFormContentType)
         {
-            return await ReadFormAsync(request, collection, cancellationToken);
+            return await ReadFormAsync(request, collection, json, cancellationToken);
         }
         if (request.HasJsonContentType())
         {
@@ -32,14 +33,19 @@ internal static class UploadReader
             "or application/json {\"name\": \"...\", \"text\": \"...\"}."));
     }
 
-    private static async Task<(List<IngestRequest>?, IResult?)> ReadFormAsync(HttpRequest request, string collection, CancellationToken cancellationToken)
+    private static async Task<(List<IngestRequest>?, IResult?)> ReadFormAsync(
+        HttpRequest request, string collection, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(cancellationToken);
         if (form.Files.Count == 0)
         {
             return (null, Problems.BadRequest("The form holds no file: attach one or more files (any field name, e.g. 'files')."));
         }
-        var tags = ReadTags(form["tags"].ToString(), out var tagError);
+        if (FormTextFlaw(form) is { } textFlaw)
+        {
+            return (null, Problems.BadRequest(textFlaw, "Invalid text"));
+        }
+        var tags = ReadTags(form["tags"].ToString(), json, out var tagError);
         if (tagError is not null)
         {
             return (null, Problems.BadRequest(tagError, "Invalid tags"));
@@ -92,7 +98,43 @@ internal static class UploadReader
         return ([new IngestRequest(body.Name!, content) { Collection = collection, ExternalId = body.Id, Tags = body.Tags ?? new Dictionary<string, string>() }], null);
     }
 
-    private static Dictionary<string, string> ReadTags(string field, out string? error)
+    // Form field names and values and file names are read by the form reader, not by the JSON converters: checked here.
+    private static string? FormTextFlaw(IFormCollection form)
+    {
+        foreach (var (key, values) in form)
+        {
+            if ((TextRules.Flaw(key) ?? FirstFlaw(values)) is { } flaw)
+            {
+                return TextRules.Describe($"Form field '{key}'", flaw);
+            }
+        }
+        foreach (var file in form.Files)
+        {
+            if (TextRules.Flaw(file.Name) is { } nameFlaw)
+            {
+                return TextRules.Describe($"Form field name '{file.Name}'", nameFlaw);
+            }
+            if (TextRules.Flaw(file.FileName) is { } flaw)
+            {
+                return TextRules.Describe($"The file name in form field '{file.Name}'", flaw);
+            }
+        }
+        return null;
+    }
+
+    private static string? FirstFlaw(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (TextRules.Flaw(value) is { } flaw)
+            {
+                return flaw;
+            }
+        }
+        return null;
+    }
+
+    private static Dictionary<string, string> ReadTags(string field, JsonSerializerOptions json, out string? error)
     {
         error = null;
         if (field.Length == 0)
@@ -102,7 +144,12 @@ internal static class UploadReader
         Dictionary<string, string>? tags;
         try
         {
-            tags = JsonSerializer.Deserialize<Dictionary<string, string>>(field);
+            tags = JsonSerializer.Deserialize<Dictionary<string, string>>(field, json);
+        }
+        catch (InvalidTextException invalid)
+        {
+            error = $"The 'tags' field is not accepted: {invalid.Message}";
+            return [];
         }
         catch (JsonException)
         {

@@ -78,7 +78,7 @@ internal static class OpenAiRequestReader
         return text.Length == 0 ? "'prompt' is empty; give the text the model should continue." : null;
     }
 
-    public static string? ReadInputs(JsonElement? input, out List<string> texts)
+    public static string? ReadInputs(JsonElement? input, int maxInputs, out List<string> texts)
     {
         texts = [];
         switch (input)
@@ -86,6 +86,8 @@ internal static class OpenAiRequestReader
             case { ValueKind: JsonValueKind.String } single:
                 texts.Add(single.GetString()!);
                 break;
+            case { ValueKind: JsonValueKind.Array } array when array.GetArrayLength() > maxInputs:
+                return $"'input' holds {array.GetArrayLength()} strings; at most {maxInputs} are embedded per request (Api:MaxEmbeddingInputs).";
             case { ValueKind: JsonValueKind.Array } array when array.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String):
                 texts.AddRange(array.EnumerateArray().Select(e => e.GetString()!));
                 break;
