@@ -25,7 +25,7 @@ public sealed class ApiMetrics
         decodeRate = meter.CreateHistogram<double>("rag.generation.decode_rate", "{token}/s",
             "Generated tokens per second after the first token.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
-        meter.CreateObservableGauge("rag.generation.queue_depth", () => llm.Gate.Queued, "{request}",
+        meter.CreateObservableGauge("rag.generation.queue_depth", () => llm.Engine.Waiting, "{request}",
             "Generations waiting for a slot; when full (Llm:MaxQueuedRequests) requests get 429.");
         generations = meter.CreateCounter<long>("rag.generations", "{generation}", "Generations by endpoint and outcome (completed, cancelled, failed).");
     }
