@@ -39,6 +39,15 @@ public sealed class LlmOptions : IValidatableObject
     [Range(0, 1 << 20)]
     public int PrefillChunkTokens { get; set; } = 256;
 
+    /// <summary>KV memory for recurring prompt prefixes; null takes a quarter of <see cref="KvCacheBytes"/>, 0 turns the
+    /// prefix cache off.</summary>
+    [Range(0L, long.MaxValue)]
+    public long? PrefixCacheBytes { get; set; }
+
+    /// <summary>Positions per prefix-cache block: a prompt reuses cached keys and values in whole blocks.</summary>
+    [Range(1, 4096)]
+    public int PrefixBlockTokens { get; set; } = 32;
+
     /// <summary>Narrows the model's context window (e.g. to bound KV-cache memory); null uses the model's.</summary>
     [Range(16, 1 << 20)]
     public int? ContextLength { get; set; }

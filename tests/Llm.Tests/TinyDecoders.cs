@@ -56,11 +56,11 @@ internal sealed class TestModel(DecoderSession session, HfTokenizer tokenizer) :
 
     /// <summary>A generator on a fresh engine, with no end-of-sequence ids unless given, so lengths are decided by the test.</summary>
     public Generator Generator(int[]? eos = null, int maxConcurrent = 4, int maxQueued = 16, int? contextLength = null,
-        long? kvBytes = null, int prefillChunkTokens = 0)
+        long? kvBytes = null, int prefillChunkTokens = 0, long prefixCacheBytes = 0, int prefixBlockTokens = 4)
     {
         var context = contextLength ?? 256;
         var engine = new EngineLoop(Session, new EngineSettings(maxConcurrent, kvBytes ?? TinyDecoders.KvBytes(Session, maxConcurrent, context),
-            context, maxQueued, prefillChunkTokens), Metrics);
+            context, maxQueued, prefillChunkTokens, prefixCacheBytes, prefixBlockTokens), Metrics);
         _engines.Add(engine);
         return new Generator(engine, Tokenizer, eos ?? [], context, Session.VocabSize, Metrics);
     }

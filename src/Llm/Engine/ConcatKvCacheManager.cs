@@ -216,8 +216,13 @@ internal sealed class ConcatKvCacheManager : KvCacheManager
         _staged--;
     }
 
+    /// <summary>The staging buffer that holds the slot's past: [1, kv_heads, Length, head_dim].</summary>
+    private protected override IntPtr Address(KvSlot slot, int tensor, int head, int position) =>
+        slot.Staging![slot.StagingCurrent][tensor].DangerousGetHandle() + (nint)((((long)head * slot.Length) + position) * HeadBytes);
+
     public override void Dispose()
     {
+        Prefixes?.Dispose();
         foreach (var copy in _buffers)
         {
             foreach (var buffer in copy)

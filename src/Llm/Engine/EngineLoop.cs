@@ -43,6 +43,7 @@ public sealed class EngineLoop : IDisposable
             _cache.Dispose();
             throw;
         }
+        _cache.EnablePrefixCache(settings.PrefixBlockTokens, settings.PrefixCacheBytes);
         _scheduler = new Scheduler(_cache, settings.MaxQueued, settings.PrefillChunkTokens);
         _tokens = new int[_cache.MaxRows];
         _logits = new float[_cache.MaxRows * _vocab];
@@ -64,7 +65,11 @@ public sealed class EngineLoop : IDisposable
     /// <summary>Sequences that can run at once within the budget.</summary>
     public int MaxSequences => _cache.MaxSequences;
 
+    /// <summary>Bytes the prefix cache holds.</summary>
+    public long PrefixCacheBytes => Volatile.Read(ref _prefixBytes);
+
     private long _reservedBytes;
+    private long _prefixBytes;
 
     internal void Submit(Sequence sequence)
     {
@@ -117,6 +122,10 @@ public sealed class EngineLoop : IDisposable
     {
         _scheduler.Schedule(_plan, _ended);
         EndAll();
+        foreach (var admitted in _plan.Admitted)
+        {
+            _metrics.RecordPrefixLookup(admitted.Prompt.Length, admitted.Prefilled);
+        }
         var decoding = _plan.Decoding;
         if (decoding.Count > 0)
         {
@@ -147,6 +156,7 @@ public sealed class EngineLoop : IDisposable
                 _executor.Prefill(prefilling.Slot!, tokens, _logits.AsSpan(0, last ? _vocab : 0));
                 if (last)
                 {
+                    _cache.StorePrefix(prefilling.Slot!, prefilling.Prompt);
                     _cache.CompletePrefill(prefilling.Slot!);
                 }
             });
@@ -164,6 +174,7 @@ public sealed class EngineLoop : IDisposable
             }
         }
         Volatile.Write(ref _reservedBytes, _cache.ReservedBytes);
+        Volatile.Write(ref _prefixBytes, _cache.PrefixBytes);
     }
 
     /// <summary>Runs <paramref name="run"/>; when it throws, fails and retires <paramref name="sequences"/> and reports true.</summary>

@@ -63,6 +63,85 @@ public abstract class KvCacheManager : IDisposable
 
     internal abstract void AfterDecode(IReadOnlyList<KvSlot> decoding);
 
+    /// <summary>Recurring prompt prefixes, when enabled (Llm:PrefixCacheBytes above zero).</summary>
+    internal PrefixCache? Prefixes { get; private set; }
+
+    /// <summary>Bytes the prefix cache holds now.</summary>
+    public long PrefixBytes => Prefixes?.Bytes ?? 0;
+
+    internal void EnablePrefixCache(int blockTokens, long budgetBytes)
+    {
+        Prefixes?.Dispose();
+        Prefixes = budgetBytes > 0 ? new PrefixCache(Memory, blockTokens, blockTokens * PositionBytes, budgetBytes) : null;
+    }
+
+    /// <summary>Copies the longest cached prefix of <paramref name="prompt"/> (always leaving its last token to run,
+    /// for the logits) into a freshly admitted slot; returns the positions it now holds.</summary>
+    internal int AttachPrefix(KvSlot slot, ReadOnlySpan<int> prompt)
+    {
+        if (Prefixes is not { } prefixes || slot.Length != 0)
+        {
+            return 0;
+        }
+        var found = new List<PrefixBlock>();
+        var tokens = prefixes.Match(prompt, prompt.Length - 1, found);
+        if (tokens == 0)
+        {
+            return 0;
+        }
+        slot.Length = tokens;
+        var block = prefixes.BlockTokens;
+        for (var b = 0; b < found.Count; b++)
+        {
+            var from = found[b].Memory.DangerousGetHandle();
+            for (var t = 0; t < Layout.NumLayers * 2; t++)
+            {
+                for (var h = 0; h < Layout.NumKeyValueHeads; h++)
+                {
+                    var offset = ((long)((t * Layout.NumKeyValueHeads) + h) * block) * HeadBytes;
+                    Memory.Copy(from + (nint)offset, Address(slot, t, h, b * block), block * HeadBytes);
+                }
+            }
+        }
+        return tokens;
+    }
+
+    /// <summary>Keeps the full blocks of a prompt the slot has just run, for the next sequence that starts the same way.</summary>
+    internal void StorePrefix(KvSlot slot, ReadOnlySpan<int> prompt)
+    {
+        if (Prefixes is not { } prefixes)
+        {
+            return;
+        }
+        var block = prefixes.BlockTokens;
+        var hash = 0UL;
+        for (var b = 0; (b + 1) * block <= slot.Length && (b + 1) * block <= prompt.Length; b++)
+        {
+            hash = prefixes.PrefixHash(prompt, b, hash);
+            if (prefixes.Contains(hash))
+            {
+                continue;
+            }
+            if (prefixes.Add(hash, prompt.Slice(b * block, block)) is not { } added)
+            {
+                return;
+            }
+            var to = added.Memory.DangerousGetHandle();
+            for (var t = 0; t < Layout.NumLayers * 2; t++)
+            {
+                for (var h = 0; h < Layout.NumKeyValueHeads; h++)
+                {
+                    var offset = ((long)((t * Layout.NumKeyValueHeads) + h) * block) * HeadBytes;
+                    Memory.Copy(Address(slot, t, h, b * block), to + (nint)offset, block * HeadBytes);
+                }
+            }
+        }
+    }
+
+    /// <summary>Where <paramref name="position"/> of tensor <paramref name="tensor"/> (layer × 2 + key|value), head
+    /// <paramref name="head"/>, lives for a slot that is prefilling: its head's positions are contiguous there.</summary>
+    private protected abstract IntPtr Address(KvSlot slot, int tensor, int head, int position);
+
     public abstract void Dispose();
 
     /// <summary>Binds one layer's past and present over views of KV memory; the binding keeps its own reference to

@@ -4,7 +4,7 @@ using Rag.Llm.Serving;
 namespace Rag.Llm.Engine;
 
 /// <summary>Decides who runs in a step: retires cancelled sequences, admits waiting ones (oldest first) while the
-/// <see cref="KvCacheManager"/> holds them, then gives every prefilled sequence its decode token and the oldest
+/// <see cref="KvCacheManager"/> holds them (starting each from its longest cached prompt prefix), then gives every prefilled sequence its decode token and the oldest
 /// prefilling one a chunk of its prompt. Requests arrive from any thread; everything else runs on the engine's.</summary>
 internal sealed class Scheduler(KvCacheManager cache, int maxQueued, int prefillChunkTokens)
 {
@@ -73,7 +73,7 @@ internal sealed class Scheduler(KvCacheManager cache, int maxQueued, int prefill
                 }
                 break;
             }
-            next.Admit(slot);
+            next.Admit(slot, cache.AttachPrefix(slot, next.Prompt));
             _waiting.RemoveAt(0);
             Interlocked.Decrement(ref _waitingCount);
             _running.Add(next);

@@ -63,9 +63,13 @@ internal sealed class Sequence
 
     public void Cancel() => Volatile.Write(ref _cancelled, 1);
 
-    public void Admit(KvSlot slot)
+    /// <summary>Admits it into <paramref name="slot"/>, whose first <paramref name="cachedTokens"/> positions the prefix
+    /// cache already filled.</summary>
+    public void Admit(KvSlot slot, int cachedTokens)
     {
         Slot = slot;
+        Prefilled = cachedTokens;
+        _stats.CachedPromptTokens = cachedTokens;
         _stats.QueueWait = _clock.Elapsed;
         _stats.KvCacheBytes = slot.ReservedBytes;
         _prefillStart = _clock.Elapsed;

@@ -148,8 +148,12 @@ internal sealed class SharedKvCacheManager : KvCacheManager
         }
     }
 
+    private protected override IntPtr Address(KvSlot slot, int tensor, int head, int position) =>
+        _buffers[tensor].DangerousGetHandle() + (nint)((slot.Row * TensorRowBytes) + ((((long)head * _capacity) + position) * HeadBytes));
+
     public override void Dispose()
     {
+        Prefixes?.Dispose();
         foreach (var buffer in _buffers)
         {
             buffer?.Dispose();

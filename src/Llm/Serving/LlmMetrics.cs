@@ -18,6 +18,8 @@ public sealed class LlmMetrics : IDisposable
     private readonly Histogram<double> _decodeRate;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<int> _prefillTokens;
+    private readonly Counter<long> _prefixLookupTokens;
+    private readonly Counter<long> _prefixHitTokens;
 
     public LlmMetrics(IMeterFactory? factory = null)
     {
@@ -29,6 +31,9 @@ public sealed class LlmMetrics : IDisposable
         _decodeRate = _meter.CreateHistogram<double>("rag.llm.decode_tokens_per_second", "{token}/s");
         _batchSize = _meter.CreateHistogram<int>("rag.llm.batch_size", "{sequence}", "Sequences advanced by one decode Run");
         _prefillTokens = _meter.CreateHistogram<int>("rag.llm.prefill_tokens_per_step", "{token}", "Prompt tokens run in one prefill chunk");
+        // Hit rate = hit tokens ÷ lookup tokens.
+        _prefixLookupTokens = _meter.CreateCounter<long>("rag.llm.prefix_cache_lookup_tokens", "{token}", "Prompt tokens of admitted sequences");
+        _prefixHitTokens = _meter.CreateCounter<long>("rag.llm.prefix_cache_hit_tokens", "{token}", "Prompt tokens copied from the prefix cache");
     }
 
     /// <summary>Publishes <paramref name="engine"/>'s state as gauges.</summary>
@@ -38,6 +43,13 @@ public sealed class LlmMetrics : IDisposable
         _meter.CreateObservableGauge("rag.llm.waiting_sequences", () => engine.Waiting, "{sequence}", "Requests waiting for KV-cache space");
         _meter.CreateObservableGauge("rag.llm.kv_cache_bytes", () => engine.KvBytesReserved, "By", "KV-cache bytes reserved by running sequences");
         _meter.CreateObservableGauge("rag.llm.kv_cache_budget_bytes", () => engine.KvBytesBudget, "By", "Llm:KvCacheBytes");
+        _meter.CreateObservableGauge("rag.llm.prefix_cache_bytes", () => engine.PrefixCacheBytes, "By", "KV bytes the prefix cache holds");
+    }
+
+    internal void RecordPrefixLookup(int promptTokens, int cachedTokens)
+    {
+        _prefixLookupTokens.Add(promptTokens);
+        _prefixHitTokens.Add(cachedTokens);
     }
 
     /// <summary>One engine step: the decode batch's size and the prefill chunk's tokens (0 when absent).</summary>

@@ -50,7 +50,8 @@ public sealed class LlmModel : IDisposable
         {
             var budget = options.KvCacheBytes ?? KvBudget.Default(folder, session.Layout, context, options.MaxConcurrentRequests);
             engine = new EngineLoop(session,
-                new EngineSettings(options.MaxConcurrentRequests, budget, context, options.MaxQueuedRequests, options.PrefillChunkTokens), metrics);
+                new EngineSettings(options.MaxConcurrentRequests, budget, context, options.MaxQueuedRequests, options.PrefillChunkTokens,
+                    options.PrefixCacheBytes ?? budget / 4, options.PrefixBlockTokens), metrics);
         }
         catch
         {
