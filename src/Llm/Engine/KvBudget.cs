@@ -3,8 +3,9 @@ using Rag.Llm.Onnx;
 
 namespace Rag.Llm.Engine;
 
-/// <summary>The default Llm:KvCacheBytes: half of the memory left once the weights are loaded (counted twice: the
-/// file and ONNX Runtime's prepacked copy), and never more than the batch could use at the full context.</summary>
+/// <summary>The default Llm:KvCacheBytes: half of the memory the process may use once the weights are counted (twice:
+/// the file and ONNX Runtime's prepacked copy), at least one full-context sequence and never more than the batch
+/// could use at the full context. Under CUDA the same figure stands in for device memory, which is not queried.</summary>
 public static class KvBudget
 {
     public static long Default(ModelFolder folder, DecoderLayout layout, int contextLength, int maxSequences)

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Rag.Llm.Engine;
 using Rag.Llm.Loading;
 
