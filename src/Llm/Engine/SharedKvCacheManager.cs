@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Rag.Llm.Loading;
 using Rag.Llm.Onnx;
 
 namespace Rag.Llm.Engine;
@@ -23,8 +24,9 @@ internal sealed class SharedKvCacheManager : KvCacheManager
         var rows = (int)Math.Min(maxRows, budgetBytes / RowBytes);
         if (rows < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes,
-                $"Llm:KvCacheBytes ({budgetBytes} bytes) does not hold one sequence at the full context of {capacity} positions ({RowBytes} bytes).");
+            throw new ModelLoadException(
+                $"Llm:KvCacheBytes ({budgetBytes} bytes) does not hold one sequence at the model's full context of {capacity} positions " +
+                $"({RowBytes} bytes): raise it or narrow Llm:ContextLength.");
         }
         _rows = new KvSlot?[rows];
         _buffers = new OrtMemoryAllocation[layout.NumLayers * 2];

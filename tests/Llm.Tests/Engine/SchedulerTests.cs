@@ -77,7 +77,7 @@ public sealed class SchedulerTests : IDisposable
         Assert.NotNull(cache.TryAdmit(5, Context));
         Assert.NotNull(cache.TryAdmit(5, Context));
         Assert.Null(cache.TryAdmit(5, Context));
-        Assert.Throws<ArgumentOutOfRangeException>(() => _gqa.Session.CreateCacheManager(8, row - 1, Context));
+        Assert.Throws<Rag.Llm.Loading.ModelLoadException>(() => _gqa.Session.CreateCacheManager(8, row - 1, Context));
     }
 
     [Fact]
