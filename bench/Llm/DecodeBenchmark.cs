@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rag.Llm.Engine;
 using Rag.Llm.Generation;
 using Rag.Llm.Loading;
 using Rag.Llm.Onnx;
@@ -11,6 +12,7 @@ namespace Rag.Llm.Bench;
 /// memory-bandwidth roofline, all on one loaded model in one process.</summary>
 internal sealed class DecodeBenchmark(string folder, bool quick)
 {
+    private const int Context = 4096;
     private readonly int _steps = quick ? 8 : 32;
     private readonly int _repeats = quick ? 1 : 3;
 
@@ -20,8 +22,8 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         using var session = DecoderSession.Load(model, ExecutionPlan.From("cpu", 0));
         var tokenizer = HfTokenizer.Load(folder);
         using var metrics = new LlmMetrics();
-        using var gate = new RequestGate(1, 0);
-        var generator = new Generator(session, tokenizer, [], 4096, gate, metrics);
+        using var loop = new EngineLoop(session, EngineSetup.Settings(session, sequences: 1, Context), metrics);
+        var generator = new Generator(loop, tokenizer, [], Context, session.VocabSize, metrics);
         int[] prefillLengths = quick ? [128, 512] : [128, 512, 2048];
         int[] decodeContexts = quick ? [64, 512] : [64, 512, 1024, 2048];
         int[] recomputeContexts = quick ? [64, 512, 1024] : [64, 512, 1024, 2048];
@@ -157,9 +159,11 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
     {
         var tokens = Enumerable.Range(0, context).Select(i => (i * 7919) % session.VocabSize).ToArray();
         var logits = new float[session.VocabSize];
-        using var state = session.CreateState(context);
+        using var cache = session.CreateCacheManager(1, EngineSetup.KvBytes(session, 1, context), context);
+        using var executor = new ModelExecutor(session, cache, context);
+        var slot = cache.TryAdmit(context, context)!;
         var clock = Stopwatch.StartNew();
-        session.Run(state, tokens, logits);
+        executor.Prefill(slot, tokens, logits);
         return clock.Elapsed.TotalMilliseconds;
     }
 

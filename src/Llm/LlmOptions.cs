@@ -22,11 +22,31 @@ public sealed class LlmOptions : IValidatableObject
     [Range(0, 64)]
     public int DeviceId { get; set; }
 
+    /// <summary>Sequences decoded together at most (rows of the engine's batch); <see cref="KvCacheBytes"/> may admit fewer.</summary>
     [Range(1, 1024)]
-    public int MaxConcurrentRequests { get; set; } = 4;
+    public int MaxConcurrentRequests { get; set; } = 16;
 
+    /// <summary>Requests waiting for KV space at most; one more is refused (429).</summary>
     [Range(0, 100_000)]
     public int MaxQueuedRequests { get; set; } = 64;
+
+    /// <summary>KV-cache memory admission may reserve; null derives it from free memory and the model's size.</summary>
+    [Range(1L, long.MaxValue)]
+    public long? KvCacheBytes { get; set; }
+
+    /// <summary>Prompt tokens per prefill chunk, interleaved with the running sequences' decode steps; 0 runs a whole
+    /// prompt in one Run.</summary>
+    [Range(0, 1 << 20)]
+    public int PrefillChunkTokens { get; set; } = 256;
+
+    /// <summary>KV memory for recurring prompt prefixes; null takes a quarter of <see cref="KvCacheBytes"/>, 0 turns the
+    /// prefix cache off.</summary>
+    [Range(0L, long.MaxValue)]
+    public long? PrefixCacheBytes { get; set; }
+
+    /// <summary>Positions per prefix-cache block: a prompt reuses cached keys and values in whole blocks.</summary>
+    [Range(1, 4096)]
+    public int PrefixBlockTokens { get; set; } = 32;
 
     /// <summary>Narrows the model's context window (e.g. to bound KV-cache memory); null uses the model's.</summary>
     [Range(16, 1 << 20)]

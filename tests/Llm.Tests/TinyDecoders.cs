@@ -1,3 +1,4 @@
+using Rag.Llm.Engine;
 using Rag.Llm.Generation;
 using Rag.Llm.Loading;
 using Rag.Llm.Onnx;
@@ -31,8 +32,46 @@ internal static class TinyDecoders
 
     public static HfTokenizer Tokenizer(string layout) => HfTokenizer.Load(Folder(layout));
 
-    /// <summary>A generator with no end-of-sequence ids unless given, so lengths are decided by the test.</summary>
-    public static Generator Generator(DecoderSession session, HfTokenizer tokenizer, LlmMetrics metrics, int[]? eos = null,
-        int maxConcurrent = 4, int maxQueued = 16, int? contextLength = null) =>
-        new(session, tokenizer, eos ?? [], contextLength ?? 256, new RequestGate(maxConcurrent, maxQueued), metrics);
+    /// <summary>Room for <paramref name="sequences"/> sequences of <paramref name="contextLength"/> positions in either layout.</summary>
+    public static long KvBytes(DecoderSession session, int sequences, int contextLength) =>
+        sequences * 2L * contextLength * session.Layout.NumLayers * 2 * session.Layout.BytesPerPosition;
+}
+
+/// <summary>A loaded tiny decoder and the engines tests start on it; disposing stops the engines, then the session.</summary>
+internal sealed class TestModel(DecoderSession session, HfTokenizer tokenizer) : IDisposable
+{
+    private readonly List<EngineLoop> _engines = [];
+
+    public TestModel(string layout) : this(TinyDecoders.Load(layout), TinyDecoders.Tokenizer(layout))
+    {
+    }
+
+    public DecoderSession Session { get; } = session;
+
+    public HfTokenizer Tokenizer { get; } = tokenizer;
+
+    public LlmMetrics Metrics { get; } = new();
+
+    public EngineLoop? LastEngine => _engines.Count > 0 ? _engines[^1] : null;
+
+    /// <summary>A generator on a fresh engine, with no end-of-sequence ids unless given, so lengths are decided by the test.</summary>
+    public Generator Generator(int[]? eos = null, int maxConcurrent = 4, int maxQueued = 16, int? contextLength = null,
+        long? kvBytes = null, int prefillChunkTokens = 0, long prefixCacheBytes = 0, int prefixBlockTokens = 4)
+    {
+        var context = contextLength ?? 256;
+        var engine = new EngineLoop(Session, new EngineSettings(maxConcurrent, kvBytes ?? TinyDecoders.KvBytes(Session, maxConcurrent, context),
+            context, maxQueued, prefillChunkTokens, prefixCacheBytes, prefixBlockTokens), Metrics);
+        _engines.Add(engine);
+        return new Generator(engine, Tokenizer, eos ?? [], context, Session.VocabSize, Metrics);
+    }
+
+    public void Dispose()
+    {
+        foreach (var engine in _engines)
+        {
+            engine.Dispose();
+        }
+        Session.Dispose();
+        Metrics.Dispose();
+    }
 }

@@ -28,7 +28,7 @@ public sealed class ApiMetrics
         // A remote LLM (Llm:Endpoint) queues on its own server.
         if (llm is not null)
         {
-            meter.CreateObservableGauge("rag.generation.queue_depth", () => llm.Gate.Queued, "{request}",
+            meter.CreateObservableGauge("rag.generation.queue_depth", () => llm.Engine.Waiting, "{request}",
                 "Generations waiting for a slot; when full (Llm:MaxQueuedRequests) requests get 429.");
         }
         generations = meter.CreateCounter<long>("rag.generations", "{generation}", "Generations by endpoint and outcome (completed, cancelled, failed).");

@@ -7,6 +7,8 @@ public sealed class GenerationStats
     public int CompletionTokens { get; internal set; }
     /// <summary>Prompt tokens dropped from the front to fit the context window.</summary>
     public int TruncatedTokens { get; internal set; }
+    /// <summary>Prompt tokens whose keys and values came from the prefix cache instead of a prefill Run.</summary>
+    public int CachedPromptTokens { get; internal set; }
     public TimeSpan QueueWait { get; internal set; }
     /// <summary>From the request's start (queue wait included) to its first sampled token.</summary>
     public TimeSpan TimeToFirstToken { get; internal set; }

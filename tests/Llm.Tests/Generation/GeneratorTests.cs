@@ -5,11 +5,11 @@ namespace Rag.Llm.Tests.Generation;
 
 public sealed class GeneratorTests : IDisposable
 {
-    private readonly Rag.Llm.Onnx.DecoderSession _session = TinyDecoders.Load("optimum");
-    private readonly Rag.Tokenizers.HfTokenizer _tokenizer = TinyDecoders.Tokenizer("optimum");
-    private readonly LlmMetrics _metrics = new();
+    private readonly TestModel _model = new("optimum");
 
-    private int[] Prompt(string text) => _tokenizer.Encode(text, addSpecialTokens: false);
+    private Rag.Tokenizers.HfTokenizer Tokenizer => _model.Tokenizer;
+
+    private int[] Prompt(string text) => Tokenizer.Encode(text, addSpecialTokens: false);
 
     private async Task<(string Text, GenerationStats Stats, List<string> Deltas)> Run(
         Generator generator, string prompt, GenerationOptions options, CancellationToken cancellationToken = default)
@@ -28,11 +28,11 @@ public sealed class GeneratorTests : IDisposable
     {
         var prompt = Prompt("the quick brown fox");
         var expected = TinyDecoders.Reference.Greedy([.. prompt.Select(t => (long)t)], 20);
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var generator = _model.Generator();
 
         var (text, stats, _) = await Run(generator, "the quick brown fox", new GenerationOptions { MaxNewTokens = 20 });
 
-        Assert.Equal(_tokenizer.Decode([.. expected.Select(t => (int)t)]), text);
+        Assert.Equal(Tokenizer.Decode([.. expected.Select(t => (int)t)]), text);
         Assert.Equal([.. expected.Select(t => (int)t)], stats.CompletionTokenIds);
         Assert.Equal((prompt.Length, 20, (FinishReason?)FinishReason.Length), (stats.PromptTokens, stats.CompletionTokens, stats.FinishReason));
     }
@@ -40,21 +40,21 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task The_models_end_of_sequence_token_stops_and_is_not_emitted()
     {
-        var free = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics), "hello", new GenerationOptions { MaxNewTokens = 12 });
+        var free = await Run(_model.Generator(), "hello", new GenerationOptions { MaxNewTokens = 12 });
         var eos = free.Stats.CompletionTokenIds[5];
         var cut = free.Stats.CompletionTokenIds.ToList().IndexOf(eos);
 
-        var stopped = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics, eos: [eos]), "hello", new GenerationOptions { MaxNewTokens = 12 });
+        var stopped = await Run(_model.Generator(eos: [eos]), "hello", new GenerationOptions { MaxNewTokens = 12 });
 
         Assert.Equal(FinishReason.EndOfSequence, stopped.Stats.FinishReason);
         Assert.Equal(free.Stats.CompletionTokenIds.Take(cut), stopped.Stats.CompletionTokenIds);
-        Assert.Equal(_tokenizer.Decode([.. free.Stats.CompletionTokenIds.Take(cut)]), stopped.Text);
+        Assert.Equal(Tokenizer.Decode([.. free.Stats.CompletionTokenIds.Take(cut)]), stopped.Text);
     }
 
     [Fact]
     public async Task Stop_strings_cut_exactly_even_across_tokens()
     {
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var generator = _model.Generator();
         var free = await Run(generator, "once upon a time", new GenerationOptions { MaxNewTokens = 40 });
         // A stop that straddles the boundary between two deltas.
         var boundary = free.Deltas[0].Length + free.Deltas[1].Length + free.Deltas[2].Length;
@@ -70,7 +70,7 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task Max_new_tokens_bounds_the_output()
     {
-        var (_, stats, _) = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics), "a", new GenerationOptions { MaxNewTokens = 7 });
+        var (_, stats, _) = await Run(_model.Generator(), "a", new GenerationOptions { MaxNewTokens = 7 });
 
         Assert.Equal(7, stats.CompletionTokens);
         Assert.Equal(FinishReason.Length, stats.FinishReason);
@@ -79,7 +79,7 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task The_context_window_ends_generation_and_an_oversized_prompt_fails_unless_truncation_is_allowed()
     {
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics, contextLength: 32);
+        var generator = _model.Generator(contextLength: 32);
         var longPrompt = string.Join(' ', Enumerable.Repeat("words and more words", 20));
 
         var filled = await Run(generator, "a b c", new GenerationOptions());
@@ -97,7 +97,7 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task Seeded_sampling_reproduces()
     {
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var generator = _model.Generator();
         var options = new GenerationOptions { MaxNewTokens = 30, Sampling = new SamplingOptions { Temperature = 3f, Seed = 99 } };
 
         var first = await Run(generator, "seed", options);
@@ -116,7 +116,7 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task Streaming_never_splits_a_multi_byte_character_and_loses_nothing()
     {
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var generator = _model.Generator();
         // Random weights at a high temperature pick raw byte tokens; take the first seed whose output holds a
         // character that arrived as several byte tokens.
         foreach (var seed in Enumerable.Range(1, 40))
@@ -125,7 +125,7 @@ public sealed class GeneratorTests : IDisposable
             var (text, stats, deltas) = await Run(generator, "bytes", options);
 
             // A character emitted in pieces would show up as U+FFFD here where the whole decode has the character.
-            Assert.Equal(_tokenizer.Decode([.. stats.CompletionTokenIds]), text);
+            Assert.Equal(Tokenizer.Decode([.. stats.CompletionTokenIds]), text);
             Assert.All(deltas, d => Assert.False(char.IsHighSurrogate(d[^1])));
             if (text.Any(c => c > '\u007f' && c != '\uFFFD'))
             {
@@ -139,7 +139,7 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task Cancellation_stops_within_one_step_and_frees_the_cache()
     {
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var generator = _model.Generator();
         using var cancel = new CancellationTokenSource();
         var stats = new GenerationStats();
         var seenAtCancel = 0;
@@ -158,26 +158,26 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.Equal(FinishReason.Cancelled, stats.FinishReason);
         Assert.InRange(stats.CompletionTokens, seenAtCancel, seenAtCancel + 1);
-        Assert.Equal(0, _metrics.KvCacheBytesInUse);
+        AssertEngineEmpties();
     }
 
     [Fact]
     public async Task Leaving_the_stream_early_frees_the_cache()
     {
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics);
+        var generator = _model.Generator();
 
         await foreach (var _ in generator.GenerateAsync(Prompt("stop reading"), new GenerationOptions { MaxNewTokens = 200 }))
         {
             break;
         }
 
-        Assert.Equal(0, _metrics.KvCacheBytesInUse);
+        AssertEngineEmpties();
     }
 
     [Fact]
     public async Task Concurrent_requests_give_the_same_greedy_output_as_sequential_ones()
     {
-        var generator = TinyDecoders.Generator(_session, _tokenizer, _metrics, maxConcurrent: 3, maxQueued: 8);
+        var generator = _model.Generator(maxConcurrent: 3, maxQueued: 8);
         string[] prompts = ["alpha", "beta gamma", "delta epsilon zeta", "eta", "theta iota", "kappa"];
         var options = new GenerationOptions { MaxNewTokens = 16 };
         var sequential = new List<string>();
@@ -204,10 +204,11 @@ public sealed class GeneratorTests : IDisposable
             }
         };
         listener.SetMeasurementEventCallback<long>((i, value, _, _) => { lock (recorded) { recorded[i.Name] = recorded.GetValueOrDefault(i.Name) + value; } });
+        listener.SetMeasurementEventCallback<int>((i, value, _, _) => { lock (recorded) { recorded[i.Name] = value; } });
         listener.SetMeasurementEventCallback<double>((i, value, _, _) => { lock (recorded) { recorded[i.Name] = value; } });
         listener.Start();
 
-        var (_, stats, _) = await Run(TinyDecoders.Generator(_session, _tokenizer, _metrics), "measure this", new GenerationOptions { MaxNewTokens = 10 });
+        var (_, stats, _) = await Run(_model.Generator(), "measure this", new GenerationOptions { MaxNewTokens = 10 });
 
         Assert.True(stats.TimeToFirstToken > TimeSpan.Zero && stats.PrefillTokensPerSecond > 0 && stats.DecodeTokensPerSecond > 0);
         Assert.True(stats.KvCacheBytes > 0);
@@ -215,14 +216,21 @@ public sealed class GeneratorTests : IDisposable
         Assert.Equal(10, stats.TokenTimes.Count);
         Assert.Equal(stats.PromptTokens, recorded["rag.llm.prompt_tokens"]);
         Assert.Equal(10, recorded["rag.llm.completion_tokens"]);
-        Assert.Equal(0, recorded["rag.llm.kv_cache_bytes"]);
+        AssertEngineEmpties();
+        listener.RecordObservableInstruments();
+        Assert.Equal(1, recorded["rag.llm.batch_size"]);
+        Assert.Contains("rag.llm.prefill_tokens_per_step", recorded.Keys);
+        Assert.Equal(0, recorded["rag.llm.running_sequences"]);
         Assert.Contains("rag.llm.time_to_first_token", recorded.Keys);
         Assert.Contains("rag.llm.decode_tokens_per_second", recorded.Keys);
     }
 
-    public void Dispose()
+    /// <summary>The engine retires a sequence on its own thread: wait (generously) until it has.</summary>
+    private void AssertEngineEmpties()
     {
-        _session.Dispose();
-        _metrics.Dispose();
+        var engine = _model.LastEngine!;
+        Assert.True(SpinWait.SpinUntil(() => engine.Running == 0 && engine.KvBytesReserved == 0, TimeSpan.FromSeconds(30)));
     }
+
+    public void Dispose() => _model.Dispose();
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Rag.Llm.Onnx;
+using Rag.Llm.Tests.Engine;
 
 namespace Rag.Llm.Tests.Onnx;
 
@@ -33,19 +34,18 @@ public class DecoderSessionTests
         var vocab = session.VocabSize;
         var tokens = new List<int> { 5, 17, 42, 99, 7, 300, 12 };
         const int steps = 70;
-        // A small start makes the concat cache grow (double) several times along the way.
-        using var cached = session.CreateState(tokens.Count + steps, initialCapacity: 8);
+        using var cached = new SingleSequence(session, tokens.Count + steps, tokens.Count);
         var logits = new float[vocab];
         var fresh = new float[vocab];
-        session.Run(cached, tokens.ToArray(), logits);
+        cached.Run(tokens.ToArray(), logits);
 
         var worst = 0f;
         for (var step = 0; step < steps; step++)
         {
             // A fresh state has no past: a merged decoder runs its without-past branch here, its with-past branch above.
-            using (var full = session.CreateState(tokens.Count))
+            using (var full = new SingleSequence(session, tokens.Count, tokens.Count))
             {
-                session.Run(full, tokens.ToArray(), fresh);
+                full.Run(tokens.ToArray(), fresh);
             }
             for (var i = 0; i < vocab; i++)
             {
@@ -54,10 +54,10 @@ public class DecoderSessionTests
             // Alternate the argmax with a spread of ids so the sequence is not one repeated token.
             var next = step % 3 == 0 ? (step * 37) % vocab : Array.IndexOf(logits, logits.Max());
             tokens.Add(next);
-            session.Run(cached, [next], logits);
+            cached.Run([next], logits);
         }
 
-        Assert.Equal(tokens.Count, cached.Cache.Position);
+        Assert.Equal(tokens.Count, cached.Position);
         Assert.InRange(worst, 0f, 1e-4f);
     }
 
@@ -70,16 +70,16 @@ public class DecoderSessionTests
         using var session = TinyDecoders.Load(layout);
         int[] prompt = [3, 14, 15, 92, 65, 35];
         var expected = TinyDecoders.Reference.Greedy([.. prompt.Select(t => (long)t)], 24);
-        using var state = session.CreateState(prompt.Length + 24);
+        using var state = new SingleSequence(session, prompt.Length + 24, prompt.Length);
         var logits = new float[session.VocabSize];
         var produced = new List<long>();
 
-        session.Run(state, prompt, logits);
+        state.Run(prompt, logits);
         for (var i = 0; i < 24; i++)
         {
             var next = Array.IndexOf(logits, logits.Max());
             produced.Add(next);
-            session.Run(state, [next], logits);
+            state.Run([next], logits);
         }
 
         Assert.Equal(expected, produced);
@@ -92,10 +92,10 @@ public class DecoderSessionTests
         int[] prompt = [1, 2, 3, 4, 5, 6, 7, 8];
         var vocab = session.VocabSize;
         var reference = TinyDecoders.Reference.Logits([.. prompt.Select(t => (long)t)]).AsSpan((prompt.Length - 1) * vocab, vocab).ToArray();
-        using var state = session.CreateState(prompt.Length);
+        using var state = new SingleSequence(session, prompt.Length, prompt.Length);
         var logits = new float[vocab];
 
-        session.Run(state, prompt, logits);
+        state.Run(prompt, logits);
 
         Assert.All(Enumerable.Range(0, vocab), i => Assert.InRange(logits[i] - reference[i], -1e-3f, 1e-3f));
     }
@@ -104,54 +104,11 @@ public class DecoderSessionTests
     public void A_step_beyond_the_cache_capacity_is_refused()
     {
         using var session = TinyDecoders.Load("optimum");
-        using var state = session.CreateState(3);
+        using var state = new SingleSequence(session, 3, 3);
         var logits = new float[session.VocabSize];
-        session.Run(state, [1, 2, 3], logits);
+        state.Run([1, 2, 3], logits);
 
-        Assert.Throws<InvalidOperationException>(() => session.Run(state, [4], logits));
-    }
-
-    [Fact]
-    public void A_concat_cache_grows_by_doubling_up_to_its_capacity()
-    {
-        using var session = TinyDecoders.Load("optimum");
-        using var state = session.CreateState(capacity: 20, initialCapacity: 4);
-        var perPosition = 2L * session.Layout.NumLayers * session.Layout.BytesPerPosition;
-        var logits = new float[session.VocabSize];
-
-        session.Run(state, [1, 2, 3], logits);
-        Assert.Equal(2 * 4 * perPosition, state.Cache.Bytes);
-        session.Run(state, [4], logits);
-        session.Run(state, [5], logits);
-        Assert.Equal((8 + 4) * perPosition, state.Cache.Bytes);
-        for (var t = 6; t <= 20; t++)
-        {
-            session.Run(state, [t], logits);
-        }
-        Assert.Equal((20 + 20) * perPosition, state.Cache.Bytes);
-    }
-
-    [Theory]
-    [InlineData("optimum", 2)]
-    [InlineData("gqa", 1)]
-    public void The_cache_is_allocated_once_at_its_capacity(string layout, int copies)
-    {
-        using var session = TinyDecoders.Load(layout);
-        using var state = session.CreateState(100);
-        var l = session.Layout;
-        var allocated = state.Cache.Bytes;
-        var logits = new float[session.VocabSize];
-
-        // A prefill and decode steps up to the capacity never grow or re-create the cache.
-        session.Run(state, [1, 2, 3, 4], logits);
-        for (var t = 0; t < 96; t++)
-        {
-            session.Run(state, [5 + (t % 20)], logits);
-        }
-
-        Assert.Equal(copies * l.NumLayers * 2L * 100 * l.BytesPerPosition, allocated);
-        Assert.Equal(allocated, state.Cache.Bytes);
-        Assert.Equal(100, state.Cache.Position);
+        Assert.Throws<InvalidOperationException>(() => state.Run([4], logits));
     }
 
     [Fact]
@@ -161,10 +118,10 @@ public class DecoderSessionTests
         Assert.True(File.Exists(Path.Combine(folder, "onnx", "model.onnx_data")));
         using var session = DecoderSession.Load(Rag.Llm.Loading.ModelFolder.Open(folder), ExecutionPlan.From("cpu", 0));
         int[] prompt = [9, 8, 7];
-        using var state = session.CreateState(4);
+        using var state = new SingleSequence(session, 4, prompt.Length);
         var logits = new float[session.VocabSize];
 
-        session.Run(state, prompt, logits);
+        state.Run(prompt, logits);
 
         Assert.Equal(TinyDecoders.Reference.Greedy([9, 8, 7], 1)[0], Array.IndexOf(logits, logits.Max()));
     }

@@ -7,6 +7,8 @@ using Rag.ModelForge.Decoder;
 using Rag.ModelForge.Onnx;
 using Rag.TestSupport;
 
+using Rag.Llm.Tests.Engine;
+
 namespace Rag.Llm.Tests.Onnx;
 
 /// <summary>Exports that declare float16 KV / logits or int32 ids run through the real engine like float32 ones.</summary>
@@ -40,8 +42,8 @@ public sealed class IoTypeTests
         Assert.Equal((Element(ids), Element(kv), Element(logits)), (l.IdType, l.KvType, l.LogitsType));
         Assert.Equal(layout == "gqa" ? KvLayout.Shared : KvLayout.Concat, l.Kv);
         Assert.Equal((long)c.KvHeads * c.HeadDim * (kv == OnnxDataType.Float16 ? 2 : 4), l.BytesPerPosition);
-        using var state = session.CreateState(40);
-        Assert.Equal((layout == "gqa" ? 1 : 2) * l.NumLayers * 2L * 40 * l.BytesPerPosition, state.Cache.Bytes);
+        using var state = new SingleSequence(session, 40, 4);
+        Assert.Equal((layout == "gqa" ? 1 : 2) * l.NumLayers * 2L * 40 * l.BytesPerPosition, state.Slot.ReservedBytes);
     }
 
     [Theory]
@@ -52,10 +54,9 @@ public sealed class IoTypeTests
         var vocab = session.VocabSize;
         var tokens = new List<int> { 5, 17, 42, 99, 7, 300, 12 };
         const int steps = 40;
-        // A small start makes the concat cache reallocate (in its element size) several times along the way.
-        using var state = session.CreateState(tokens.Count + steps, initialCapacity: 4);
+        using var state = new SingleSequence(session, tokens.Count + steps, tokens.Count);
         var produced = new float[vocab];
-        session.Run(state, tokens.ToArray(), produced);
+        state.Run(tokens.ToArray(), produced);
 
         var worst = 0f;
         var tolerance = 0f;
@@ -69,10 +70,10 @@ public sealed class IoTypeTests
             }
             var next = step % 3 == 0 ? (step * 37) % vocab : Array.IndexOf(expected, expected.Max());
             tokens.Add(next);
-            session.Run(state, [next], produced);
+            state.Run([next], produced);
         }
 
-        Assert.Equal(tokens.Count, state.Cache.Position);
+        Assert.Equal(tokens.Count, state.Position);
         Assert.InRange(worst, 0f, tolerance);
     }
 
@@ -84,12 +85,11 @@ public sealed class IoTypeTests
         var options = Options(layout, kv, logits, ids);
         var tokenizer = Rag.Tokenizers.HfTokenizer.Load(ForgedModels.Decoder(options));
         var prompt = tokenizer.Encode("the quick brown fox jumps over", addSpecialTokens: false);
-        using var float32 = TinyDecoders.Load(layout);
-        using var variant = Load(options);
-        using var metrics = new LlmMetrics();
+        using var float32 = new TestModel(TinyDecoders.Load(layout), tokenizer);
+        using var variant = new TestModel(Load(options), tokenizer);
 
-        var expected = await Generate(TinyDecoders.Generator(float32, tokenizer, metrics), prompt, count);
-        var produced = await Generate(TinyDecoders.Generator(variant, tokenizer, metrics), prompt, count);
+        var expected = await Generate(float32.Generator(), prompt, count);
+        var produced = await Generate(variant.Generator(), prompt, count);
 
         Assert.Equal(count, expected.Count);
         Assert.Equal(expected, produced);

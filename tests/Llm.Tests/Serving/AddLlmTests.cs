@@ -25,6 +25,33 @@ public class AddLlmTests
         Assert.Equal(2, provider.GetRequiredService<IOptions<LlmOptions>>().Value.MaxConcurrentRequests);
     }
 
+    [Fact]
+    public void The_kv_budget_decides_how_many_sequences_decode_together()
+    {
+        var c = TinyDecoders.Reference.Config;
+        var row = 64L * c.Layers * 2 * c.KvHeads * c.HeadDim * sizeof(float);
+        using var provider = Provider(new()
+        {
+            ["Llm:ModelPath"] = TinyDecoders.Folder("gqa"),
+            ["Llm:ContextLength"] = "64",
+            ["Llm:KvCacheBytes"] = (row * 5 / 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        var engine = provider.GetRequiredService<Rag.Llm.Serving.LlmModel>().Engine;
+
+        Assert.Equal((2, row * 5 / 2), (engine.MaxSequences, engine.KvBytesBudget));
+    }
+
+    [Fact]
+    public void A_kv_budget_below_one_full_context_sequence_is_a_configuration_error()
+    {
+        using var provider = Provider(new() { ["Llm:ModelPath"] = TinyDecoders.Folder("gqa"), ["Llm:KvCacheBytes"] = "1000" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains("Llm:KvCacheBytes", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, "cpu", "ModelPath")]
     [InlineData("/no/such/model", "cpu", "does not exist")]

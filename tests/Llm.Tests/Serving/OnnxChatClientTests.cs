@@ -7,18 +7,16 @@ namespace Rag.Llm.Tests.Serving;
 
 public sealed class OnnxChatClientTests : IDisposable
 {
-    private readonly Rag.Llm.Onnx.DecoderSession _session = TinyDecoders.Load("optimum");
-    private readonly Rag.Tokenizers.HfTokenizer _tokenizer = TinyDecoders.Tokenizer("optimum");
-    private readonly LlmMetrics _metrics = new();
+    private readonly TestModel _model = new("optimum");
     private readonly ChatTemplate _renderer;
 
     public OnnxChatClientTests()
     {
-        _renderer = ChatTemplate.FromConfig(_tokenizer.Config);
+        _renderer = ChatTemplate.FromConfig(_model.Tokenizer.Config);
     }
 
     private OnnxChatClient Client(SamplingOptions? defaults = null) =>
-        new(TinyDecoders.Generator(_session, _tokenizer, _metrics), _tokenizer, _renderer, defaults ?? SamplingOptions.Greedy, "tiny-llama");
+        new(_model.Generator(), _model.Tokenizer, _renderer, defaults ?? SamplingOptions.Greedy, "tiny-llama");
 
     private static List<ChatMessage> Conversation() =>
         [new(ChatRole.System, "You answer briefly."), new(ChatRole.User, "What is a fox?")];
@@ -37,7 +35,7 @@ public sealed class OnnxChatClientTests : IDisposable
         }
         var streamed = updates.ToChatResponse();
 
-        var promptTokens = _tokenizer.Encode(_renderer.Render(Conversation(), true), addSpecialTokens: false).Length;
+        var promptTokens = _model.Tokenizer.Encode(_renderer.Render(Conversation(), true), addSpecialTokens: false).Length;
         Assert.Equal(ChatRole.Assistant, response.Messages.Single().Role);
         Assert.False(string.IsNullOrEmpty(response.Text));
         Assert.Equal(response.Text, streamed.Text);
@@ -52,12 +50,12 @@ public sealed class OnnxChatClientTests : IDisposable
     public async Task Greedy_chat_equals_the_reference_continuation_of_the_rendered_prompt()
     {
         using var client = Client();
-        var prompt = _tokenizer.Encode(_renderer.Render(Conversation(), true), addSpecialTokens: false);
+        var prompt = _model.Tokenizer.Encode(_renderer.Render(Conversation(), true), addSpecialTokens: false);
         var expected = TinyDecoders.Reference.Greedy([.. prompt.Select(t => (long)t)], 10);
 
         var response = await client.GetResponseAsync(Conversation(), new ChatOptions { MaxOutputTokens = 10 });
 
-        Assert.Equal(_tokenizer.Decode([.. expected.Select(t => (int)t)]), response.Text);
+        Assert.Equal(_model.Tokenizer.Decode([.. expected.Select(t => (int)t)]), response.Text);
     }
 
     [Fact]
@@ -90,9 +88,5 @@ public sealed class OnnxChatClientTests : IDisposable
         Assert.Same(client, client.GetService<OnnxChatClient>());
     }
 
-    public void Dispose()
-    {
-        _session.Dispose();
-        _metrics.Dispose();
-    }
+    public void Dispose() => _model.Dispose();
 }

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Rag.Llm.Engine;
+using Rag.Llm.Generation;
+using Rag.Llm.Onnx;
+using Rag.Llm.Serving;
+using Rag.Tokenizers;
+
+namespace Rag.Llm.Bench;
+
+/// <summary>The engine under concurrent load: aggregate tokens/s at 1–16 concurrent requests, one decode Run at batch
+/// 1 vs 8, time to first token with a cached 1,000-token prefix, and a running stream's p99 inter-token latency while
+/// another request prefills 2,000 tokens with chunked prefill on and off.</summary>
+internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer tokenizer, bool quick)
+{
+    private const int Context = 2304;
+    private const int PromptTokens = 120;
+    private const int NewTokens = 32;
+    private const int ChunkTokens = 32;
+    private readonly int _vocab = session.VocabSize;
+
+    public void Run(Dictionary<string, object> figures)
+    {
+        int[] concurrency = quick ? [1, 2, 8] : [1, 2, 4, 8, 16];
+        using (var metrics = new LlmMetrics())
+        using (var engine = new EngineLoop(session, EngineSetup.Settings(session, 16, Context, ChunkTokens), metrics))
+        {
+            var generator = new Generator(engine, tokenizer, [], Context, _vocab, metrics);
+            Generate(generator, Prompt(1, 16), 4);
+            var single = 0.0;
+            foreach (var n in concurrency)
+            {
+                var clock = Stopwatch.StartNew();
+                Task.WaitAll([.. Enumerable.Range(0, n).Select(i => Task.Run(() => Generate(generator, Prompt(100 + (n * 20) + i, PromptTokens), NewTokens)))]);
+                var tokensPerSecond = n * NewTokens / clock.Elapsed.TotalSeconds;
+                single = n == 1 ? tokensPerSecond : single;
+                figures[$"aggregate_tok_s_{n}"] = Round(tokensPerSecond);
+                figures[$"ratio_aggregate_{n}_over_1"] = Round(tokensPerSecond / single);
+            }
+        }
+
+        var step1 = DecodeStepMilliseconds(1);
+        var step8 = DecodeStepMilliseconds(8);
+        figures["decode_step_ms_batch_1"] = Round(step1);
+        figures["decode_step_ms_batch_8"] = Round(step8);
+        figures["ratio_step_8_over_1"] = Round(step8 / step1);
+
+        var (cached, uncached) = TimeToFirstTokenWithCachedPrefix();
+        figures["ttft_ms_prefix_cached_1000"] = Round(cached);
+        figures["ttft_ms_prefix_uncached_1000"] = Round(uncached);
+        figures["ratio_ttft_cached_over_uncached"] = Round(cached / uncached);
+
+        var alone = InterTokenP99(prefillChunkTokens: ChunkTokens, withLongPrefill: false);
+        var chunked = InterTokenP99(prefillChunkTokens: ChunkTokens, withLongPrefill: true);
+        var whole = InterTokenP99(prefillChunkTokens: 0, withLongPrefill: true);
+        figures["itl_p99_ms_alone"] = Round(alone);
+        figures[$"itl_p99_ms_during_2000_prefill_chunked_{ChunkTokens}"] = Round(chunked);
+        figures["itl_p99_ms_during_2000_prefill_unchunked"] = Round(whole);
+        figures["ratio_itl_chunked_over_alone"] = Round(chunked / alone);
+        figures["ratio_itl_unchunked_over_alone"] = Round(whole / alone);
+    }
+
+    /// <summary>Median time of one decode Run advancing <paramref name="batch"/> sequences at context 128.</summary>
+    private double DecodeStepMilliseconds(int batch)
+    {
+        using var cache = session.CreateCacheManager(batch, EngineSetup.KvBytes(session, batch, 256), 256);
+        using var executor = new ModelExecutor(session, cache, 256);
+        var logits = new float[batch * _vocab];
+        var slots = new List<KvSlot>();
+        for (var i = 0; i < batch; i++)
+        {
+            var slot = cache.TryAdmit(128, 256)!;
+            executor.Prefill(slot, Prompt(i, 128), logits.AsSpan(0, _vocab));
+            cache.CompletePrefill(slot);
+            slots.Add(slot);
+        }
+        var tokens = Enumerable.Range(0, batch).Select(i => i + 7).ToArray();
+        var times = new List<double>();
+        for (var step = 0; step < (quick ? 8 : 24); step++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            executor.Decode(slots, tokens, logits);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private (double Cached, double Uncached) TimeToFirstTokenWithCachedPrefix()
+    {
+        using var metrics = new LlmMetrics();
+        var settings = EngineSetup.Settings(session, 2, Context, ChunkTokens) with
+        {
+            PrefixCacheBytes = 1100 * session.Layout.NumLayers * 2L * session.Layout.BytesPerPosition,
+            PrefixBlockTokens = 32,
+        };
+        using var engine = new EngineLoop(session, settings, metrics);
+        var generator = new Generator(engine, tokenizer, [], Context, _vocab, metrics);
+        var prefix = Prompt(7, 1000);
+        Generate(generator, [.. prefix, .. Prompt(8, 20)], 1);
+        var cached = Generate(generator, [.. prefix, .. Prompt(9, 20)], 1).TimeToFirstToken.TotalMilliseconds;
+        var uncached = Generate(generator, Prompt(10, 1020), 1).TimeToFirstToken.TotalMilliseconds;
+        return (cached, uncached);
+    }
+
+    /// <summary>p99 of a 64-token stream's inter-token latencies, alone or while a 2,000-token prompt is prefilled.</summary>
+    private double InterTokenP99(int prefillChunkTokens, bool withLongPrefill)
+    {
+        using var metrics = new LlmMetrics();
+        using var engine = new EngineLoop(session, EngineSetup.Settings(session, 2, Context, prefillChunkTokens), metrics);
+        var generator = new Generator(engine, tokenizer, [], Context, _vocab, metrics);
+        var stats = new GenerationStats();
+        Task? longPrefill = null;
+        Task.Run(async () =>
+        {
+            await foreach (var _ in generator.GenerateAsync(Prompt(11, 64), new GenerationOptions { MaxNewTokens = 64 }, stats))
+            {
+                if (withLongPrefill && longPrefill is null && stats.CompletionTokens >= 4)
+                {
+                    longPrefill = Task.Run(() => Generate(generator, Prompt(12, 2000), 1));
+                }
+            }
+        }).GetAwaiter().GetResult();
+        longPrefill?.GetAwaiter().GetResult();
+        var times = stats.TokenTimes;
+        var gaps = Enumerable.Range(1, times.Count - 1).Select(i => (times[i] - times[i - 1]).TotalMilliseconds).Order().ToList();
+        return gaps[Math.Min(gaps.Count - 1, (int)Math.Ceiling(gaps.Count * 0.99) - 1)];
+    }
+
+    private int[] Prompt(int seed, int length)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, length).Select(_ => random.Next(_vocab))];
+    }
+
+    private static GenerationStats Generate(Generator generator, int[] prompt, int newTokens)
+    {
+        var stats = new GenerationStats();
+        Task.Run(async () =>
+        {
+            await foreach (var _ in generator.GenerateAsync(prompt, new GenerationOptions { MaxNewTokens = newTokens }, stats))
+            {
+            }
+        }).GetAwaiter().GetResult();
+        return stats;
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+}
