@@ -142,7 +142,9 @@ public static class DocumentsEndpoints
         var info = await services.FindCollectionAsync(collection, cancellationToken);
         if (info is not null && await services.Store.GetAsync(info, id, cancellationToken) is { } document)
         {
-            return TypedResults.Ok(DocumentMapping.ToDto(document));
+            // A queued upload's document has its job's id, and the job holds the step timings.
+            var ingestion = await services.Jobs.GetAsync(id, cancellationToken);
+            return TypedResults.Ok(DocumentMapping.ToDto(document, ingestion?.Timings));
         }
         if (await services.Jobs.GetAsync(id, cancellationToken) is { } job && job.Collection == collection)
         {

@@ -24,7 +24,8 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
     {
         ArgumentNullException.ThrowIfNull(document);
         var settings = options.Value;
-        var newTokensPerChunk = Math.Max(1, settings.ChunkMaxTokens - settings.ChunkOverlapTokens);
+        // The chunker lets an overlap take at most half a chunk.
+        var newTokensPerChunk = Math.Max(1, settings.ChunkMaxTokens - Math.Min(settings.ChunkOverlapTokens, settings.ChunkMaxTokens / 2));
         return (int)Math.Ceiling(document.Text.Length / (CharactersPerToken * newTokensPerChunk));
     }
 
