@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Rag.Retrieval.Storage;
@@ -9,26 +8,22 @@ namespace Rag.Retrieval.Storage;
 /// </summary>
 public static class DatabaseOutage
 {
-    /// <summary>True when <paramref name="exception"/>, or one it wraps, says the database is unavailable.</summary>
+    /// <summary>True when <paramref name="exception"/>, or one it wraps, is Npgsql saying the database is unavailable.</summary>
     public static bool Caused(Exception? exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (IsOutage(current))
+            switch (current)
             {
-                return true;
+                // Shutting down (57P01 admin, 57P02 crash), starting up (57P03) and connection errors (08xxx) are not all
+                // in Npgsql's transient set.
+                case PostgresException postgres:
+                    return postgres.SqlState is "57P01" or "57P02" or "57P03" || postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.IsTransient;
+                // Connection refused or reset, a read cut off, a timeout, an exhausted pool: Npgsql marks these transient.
+                case NpgsqlException npgsql:
+                    return npgsql.IsTransient;
             }
         }
         return false;
     }
-
-    private static bool IsOutage(Exception exception) => exception switch
-    {
-        // Shutting down (57P01 admin, 57P02 crash) and starting up (57P03) are not all in Npgsql's transient set.
-        PostgresException postgres => postgres.SqlState is "57P01" or "57P02" or "57P03" || postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.IsTransient,
-        // Connection refused or reset, a read cut off, an exhausted pool: Npgsql marks these transient.
-        NpgsqlException npgsql => npgsql.IsTransient,
-        TimeoutException or SocketException => true,
-        _ => false,
-    };
 }
