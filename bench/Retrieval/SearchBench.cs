@@ -23,7 +23,8 @@ internal static class SearchBench
     {
         await using var database = await BenchDatabase.CreateAsync(adminConnection, Dimension);
         var store = new DocumentStore(database.DataSource);
-        var collection = await store.GetOrCreateCollectionAsync("bench", new EmbeddingModelInfo("synthetic-clustered-384", Dimension));
+        var model = new EmbeddingModelInfo("synthetic-clustered-384", Dimension);
+        var collection = await store.GetOrCreateCollectionAsync("bench", model);
         var random = new Random(7);
         var centroids = Enumerable.Range(0, Clusters).Select(_ => Gaussian(random, 1.0f)).ToArray();
 
@@ -36,7 +37,7 @@ internal static class SearchBench
             var chunks = Enumerable.Range(0, ChunksPerDocument)
                 .Select(i => new Chunk(i, $"document {d} chunk {i}", 0, 1, 1, [], null)).ToArray();
             var vectors = Enumerable.Range(0, ChunksPerDocument).Select(_ => (ReadOnlyMemory<float>)Sample(random, centroids)).ToAsyncEnumerable();
-            await store.StoreAsync(collection, new NewDocument($"doc{d}", "text/plain", BitConverter.GetBytes(d), null, new Dictionary<string, string>()), chunks, vectors);
+            await store.StoreAsync(collection.Name, model, new NewDocument($"doc{d}", "text/plain", BitConverter.GetBytes(d), null, new Dictionary<string, string>()), chunks, vectors);
         }
         var copySeconds = Stopwatch.GetElapsedTime(load).TotalSeconds;
         var build = Stopwatch.GetTimestamp();

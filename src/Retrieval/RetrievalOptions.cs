@@ -55,8 +55,17 @@ public sealed class RetrievalOptions
     /// <summary>Runs the ingestion job worker in this process.</summary>
     public bool RunIngestionWorker { get; set; } = true;
 
+    /// <summary>
+    /// How long a claimed job stays a worker's without a heartbeat: a worker that died (kill -9, lost host) has its job
+    /// taken over this long after its last heartbeat. Short, because a live worker renews it every
+    /// <see cref="IngestionHeartbeat"/> however long the job takes.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan IngestionLease { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan IngestionLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a worker renews the lease of the job it is processing; well under <see cref="IngestionLease"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan IngestionHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan IngestionPollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -33,6 +33,7 @@ public static class RetrievalServiceCollectionExtensions
             .Validate(o => o.ChunkOverlapTokens < o.ChunkMaxTokens, "Retrieval:ChunkOverlapTokens must be smaller than ChunkMaxTokens.")
             .Validate(o => o.AnswerMaxTokens < o.ChatContextTokens, "Retrieval:AnswerMaxTokens must be smaller than ChatContextTokens.")
             .Validate(o => o.IngestionRetryDelay <= o.IngestionRetryMaxDelay, "Retrieval:IngestionRetryDelay must not exceed IngestionRetryMaxDelay.")
+            .Validate(o => o.IngestionHeartbeat * 2 <= o.IngestionLease, "Retrieval:IngestionHeartbeat must be at most half of IngestionLease, so one late heartbeat does not lose the job.")
             .ValidateOnStart();
 
         // One data source per process: it owns the connection pool and the pgvector type mapping.

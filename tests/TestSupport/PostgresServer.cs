@@ -19,14 +19,20 @@ public static class PostgresServer
         return Script("url").Trim();
     }
 
-    private static string Script(string verb)
+    /// <summary>Runs <c>scripts/postgres.sh verb</c>; <paramref name="environment"/> selects another cluster (RAG_DATA_DIR, RAG_PG_PORT).</summary>
+    public static string Script(string verb, IReadOnlyDictionary<string, string>? environment = null)
     {
         var script = Path.Combine(RepositoryRoot.Path, "scripts", "postgres.sh");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, verb])
+        var start = new ProcessStartInfo("bash", [script, verb])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("Could not start bash.");
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();

@@ -20,7 +20,7 @@ public static class DocumentsEndpoints
         ArgumentNullException.ThrowIfNull(collection);
         var documents = collection.MapGroup("/documents").WithTags("Documents");
         documents.MapPost("/", UploadAsync).WithName("UploadDocuments")
-            .WithSummary("Upload files (multipart) or a text document (JSON). Small ones are ingested before the answer (201), large ones are queued (202).")
+            .WithSummary("Upload files (multipart) or a text document (JSON). Ones with little to embed are ingested before the answer (201), the rest are queued (202) under the id the document will have.")
             .Accepts<DocumentTextRequest>("application/json", "multipart/form-data")
             .Produces<DocumentDto>(StatusCodes.Status201Created)
             .Produces<UploadResponse>(StatusCodes.Status202Accepted)
@@ -28,6 +28,7 @@ public static class DocumentsEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         documents.MapGet("/", ListAsync).WithName("ListDocuments").WithSummary("Documents of the collection, a page at a time.");
         documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").WithSummary("A document, or the status of a queued upload.");
@@ -39,25 +40,18 @@ public static class DocumentsEndpoints
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var (uploads, problem) = await UploadReader.ReadAsync(request, collection, services.Json.Value.SerializerOptions, cancellationToken);
+        var (read, problem) = await UploadReader.ReadAsync(request, collection, services.Json.Value.SerializerOptions, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
+        var uploads = read!;
         // Everything is checked before anything is written, so a bad file in a batch leaves the database as it was;
         // what was read to check a small upload is what gets ingested.
-        var synchronousLimit = services.Options.Value.SynchronousIngestBytes;
-        var extracted = new ExtractedUpload?[uploads!.Count];
-        for (var i = 0; i < uploads.Count; i++)
+        var (extracted, tooLarge) = Plan(uploads, services);
+        if (tooLarge is not null)
         {
-            if (uploads[i].Content.Length <= synchronousLimit)
-            {
-                extracted[i] = IngestionPipeline.Extract(uploads[i]);
-            }
-            else
-            {
-                FormatDetector.Detect(uploads[i].FileName, uploads[i].Content.Span);
-            }
+            return tooLarge;
         }
 
         var results = new List<DocumentDto>(uploads.Count);
@@ -88,6 +82,42 @@ public static class DocumentsEndpoints
         return queued ? TypedResults.Accepted(results[0].Url, response) : TypedResults.Created(results[0].Url, response);
     }
 
+    /// <summary>
+    /// Decides which uploads are ingested while the client waits: those read (up to Api:SynchronousIngestBytes) whose
+    /// estimated chunks, added up over the request, stay within Api:SynchronousIngestChunks. The rest are queued, and
+    /// must then fit Api:MaxQueuedUploadBytes.
+    /// </summary>
+    private static (ExtractedUpload?[] Extracted, ProblemHttpResult? TooLarge) Plan(List<IngestRequest> uploads, DocumentServices services)
+    {
+        var settings = services.Options.Value;
+        var extracted = new ExtractedUpload?[uploads.Count];
+        var inlineChunks = 0;
+        for (var i = 0; i < uploads.Count; i++)
+        {
+            var upload = uploads[i];
+            if (upload.Content.Length <= settings.SynchronousIngestBytes)
+            {
+                var read = IngestionPipeline.Extract(upload);
+                var chunks = services.Pipeline.EstimateChunks(read.Document);
+                if (inlineChunks + chunks <= settings.SynchronousIngestChunks)
+                {
+                    inlineChunks += chunks;
+                    extracted[i] = read;
+                    continue;
+                }
+            }
+            else
+            {
+                FormatDetector.Detect(upload.FileName, upload.Content.Span);
+            }
+            if (upload.Content.Length > settings.MaxQueuedUploadBytes)
+            {
+                return (extracted, Problems.QueuedUploadTooLarge(upload.FileName, upload.Content.Length, settings.MaxQueuedUploadBytes));
+            }
+        }
+        return (extracted, null);
+    }
+
     public static async Task<Results<Ok<DocumentListResponse>, ProblemHttpResult>> ListAsync(
         string collection, [AsParameters] DocumentServices services, [FromQuery] int? limit, [FromQuery] Guid? after, CancellationToken cancellationToken)
     {
@@ -112,7 +142,9 @@ public static class DocumentsEndpoints
         var info = await services.FindCollectionAsync(collection, cancellationToken);
         if (info is not null && await services.Store.GetAsync(info, id, cancellationToken) is { } document)
         {
-            return TypedResults.Ok(DocumentMapping.ToDto(document));
+            // A queued upload's document has its job's id, and the job holds the step timings.
+            var ingestion = await services.Jobs.GetAsync(id, cancellationToken);
+            return TypedResults.Ok(DocumentMapping.ToDto(document, ingestion?.Timings));
         }
         if (await services.Jobs.GetAsync(id, cancellationToken) is { } job && job.Collection == collection)
         {

@@ -13,7 +13,8 @@ namespace Rag.Api.Errors;
 
 /// <summary>
 /// Turns what a client can cause — unreadable JSON, oversized bodies, a full generation queue — into
-/// problem+json with a message a person can act on. Anything else is a 500 and is logged.
+/// problem+json with a message a person can act on. A database that cannot answer is a 503 the client may retry;
+/// anything else is a 500 and is logged.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<ApiOptions> options, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -26,11 +27,16 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             return true;
         }
         var (status, title, detail) = Describe(exception);
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Expected while PostgreSQL restarts: one line per request, not a stack trace each.
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
-        if (status == StatusCodes.Status429TooManyRequests)
+        if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -62,6 +68,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         EmbeddingModelMismatchException mismatch => (409, "Embedding model mismatch", mismatch.Message),
         ClientProblemException problem => (problem.Status, problem.Title, problem.Message),
         RemoteModelException remote => (remote.Status, remote.Title, remote.Message),
+        _ when DatabaseOutage.Caused(exception) =>
+            (503, "Database unavailable", "The database is not answering right now (restarting or unreachable); retry after the Retry-After delay."),
         _ => (500, "Internal server error", "The service failed to handle this request; the error is in its log."),
     };
 

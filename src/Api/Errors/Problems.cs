@@ -17,6 +17,11 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
+    public static ProblemHttpResult QueuedUploadTooLarge(string fileName, long bytes, long limit) =>
+        TypedResults.Problem(
+            $"'{fileName}' has {bytes} bytes; an upload that is queued may have at most {limit} (Api:MaxQueuedUploadBytes). Nothing was stored.",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Upload too large");
+
     public static ProblemHttpResult QuestionTooLong(int length, int limit) =>
         BadRequest($"The question has {length} characters; the limit is {limit} (Api:MaxQuestionLength).", "Question too long");
 

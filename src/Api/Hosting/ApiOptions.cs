@@ -18,13 +18,28 @@ public sealed class ApiOptions
     /// </summary>
     public string? MetricsKey { get; set; }
 
-    /// <summary>Largest request body accepted (uploads included); larger ones get 413.</summary>
+    /// <summary>Largest request body accepted (all the files of one upload together); larger ones get 413.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = DefaultMaxUploadBytes;
 
-    /// <summary>Documents up to this size are ingested before the response (201); larger ones are queued (202).</summary>
+    /// <summary>
+    /// Uploads up to this size are read before the response to estimate their work (see <see cref="SynchronousIngestChunks"/>);
+    /// larger ones are queued (202) unread.
+    /// </summary>
     [Range(0, long.MaxValue)]
-    public long SynchronousIngestBytes { get; set; } = 256 * 1024;
+    public long SynchronousIngestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Documents expected to make at most this many chunks are ingested before the response (201); more are queued (202).
+    /// Embedding is the work that grows with a document: on two CPU cores the default MiniLM-sized model embeds about
+    /// this many 256-token chunks in two seconds.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int SynchronousIngestChunks { get; set; } = 24;
+
+    /// <summary>Largest single file accepted for queued ingestion; larger ones get 413 before anything is stored.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxQueuedUploadBytes { get; set; } = 16 * 1024 * 1024;
 
     [Range(1, 100_000)]
     public int MaxQuestionLength { get; set; } = 2000;
@@ -39,7 +54,7 @@ public sealed class ApiOptions
 
     /// <summary>
     /// The <c>Retry-After</c> sent with 429 when the LLM's generation queue is full
-    /// (its size: <c>Llm:MaxConcurrentRequests</c> and <c>Llm:MaxQueuedRequests</c>).
+    /// (its size: <c>Llm:MaxConcurrentRequests</c> and <c>Llm:MaxQueuedRequests</c>) and with 503 while the database does not answer.
     /// </summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;

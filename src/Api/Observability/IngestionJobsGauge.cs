@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using Npgsql;
 using Rag.Retrieval.Ingestion;
+using Rag.Retrieval.Storage;
 
 namespace Rag.Api.Observability;
 
@@ -34,7 +34,7 @@ internal sealed class IngestionJobsGauge : BackgroundService
             {
                 counts = await jobs.CountByStatusAsync(stoppingToken);
             }
-            catch (NpgsqlException ex)
+            catch (Exception ex) when (DatabaseOutage.Caused(ex))
             {
                 logger.LogWarning("Could not count ingestion jobs: {Message}", ex.Message);
             }

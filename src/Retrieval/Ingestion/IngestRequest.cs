@@ -7,6 +7,12 @@ public sealed record IngestRequest(string FileName, ReadOnlyMemory<byte> Content
 
     public string? ExternalId { get; init; }
 
+    /// <summary>
+    /// The id a new document gets; null picks one. A queued upload's is its job id, so the id the 202 named is the
+    /// document's. A document replaced through <see cref="ExternalId"/>, or content already stored, keeps its own id.
+    /// </summary>
+    public Guid? DocumentId { get; init; }
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 

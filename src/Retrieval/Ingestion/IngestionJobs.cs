@@ -14,7 +14,7 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Queues the upload for <paramref name="collection"/> (the content is kept in the database until
-    /// processed) and returns the job id to poll.
+    /// processed) and returns the job id to poll, which is also the id the new document will have.
     /// </summary>
     public async Task<Guid> EnqueueAsync(IngestRequest request, string collection, CancellationToken cancellationToken = default)
     {
@@ -103,6 +103,7 @@ public sealed class IngestionJobs(NpgsqlDataSource dataSource)
             Collection = reader.GetString(2),
             ExternalId = reader.IsDBNull(4) ? null : reader.GetString(4),
             Tags = TagsJson.Read(reader.GetString(5)),
+            DocumentId = reader.GetGuid(0),
         };
         return new ClaimedJob(reader.GetGuid(0), reader.GetInt32(1), request);
     }

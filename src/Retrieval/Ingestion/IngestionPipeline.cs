@@ -10,6 +10,25 @@ namespace Rag.Retrieval.Ingestion;
 /// <summary>extract → chunk → embed (batched) → store, with the time of each step.</summary>
 public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, DocumentStore store, IOptions<RetrievalOptions> options)
 {
+    /// <summary>
+    /// Characters per embedding token in prose (WordPiece and BPE vocabularies both land near four); an estimate is
+    /// all that deciding between answering now and queueing needs.
+    /// </summary>
+    private const double CharactersPerToken = 4.0;
+
+    /// <summary>
+    /// About how many chunks <paramref name="document"/> will make, without tokenizing it: the work that grows with a
+    /// document is embedding them, so this, not its size in bytes, says whether it can be ingested while a client waits.
+    /// </summary>
+    public int EstimateChunks(ExtractedDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var settings = options.Value;
+        // The chunker lets an overlap take at most half a chunk.
+        var newTokensPerChunk = Math.Max(1, settings.ChunkMaxTokens - Math.Min(settings.ChunkOverlapTokens, settings.ChunkMaxTokens / 2));
+        return (int)Math.Ceiling(document.Text.Length / (CharactersPerToken * newTokensPerChunk));
+    }
+
     public Task<IngestResult> IngestAsync(IngestRequest request, CancellationToken cancellationToken = default) =>
         IngestAsync(request, extracted: null, cancellationToken);
 
@@ -57,19 +76,17 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
         }
         var chunkTime = Stopwatch.GetElapsedTime(started);
 
-        // Created only now, so an unreadable upload leaves no empty collection behind.
-        var collection = existingCollection ?? await store.GetOrCreateCollectionAsync(collectionName, model, cancellationToken);
-
         // Embedding runs inside the store's COPY (vectors are written as each batch arrives), so
         // the store step is the whole write minus the time spent in the generator.
         started = Stopwatch.GetTimestamp();
         var embedTime = new Stopwatch();
         var texts = chunks.Select(c => c.Text).ToArray();
-        var document = new NewDocument(request.FileName, ContentTypeOf(text.Format), hash, request.ExternalId, request.Tags);
+        var document = new NewDocument(request.FileName, ContentTypeOf(text.Format), hash, request.ExternalId, request.Tags) { Id = request.DocumentId };
         StoreResult result;
         using (RetrievalTelemetry.Source.StartActivity("retrieval.store"))
         {
-            result = await store.StoreAsync(collection, document, chunks, embedder.EmbedAsync(texts, embedTime, cancellationToken), cancellationToken);
+            // A new collection is created in the document's transaction: a failed first upload leaves none behind.
+            result = await store.StoreAsync(collectionName, model, document, chunks, embedder.EmbedAsync(texts, embedTime, cancellationToken), cancellationToken);
         }
         var storeTime = Stopwatch.GetElapsedTime(started) - embedTime.Elapsed;
         span?.SetTag("rag.ingest.outcome", result.Outcome.ToString());

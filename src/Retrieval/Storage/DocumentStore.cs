@@ -19,34 +19,8 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
     /// <summary>Returns the collection, creating it for <paramref name="model"/> if new; refuses another model.</summary>
     public async Task<CollectionInfo> GetOrCreateCollectionAsync(string name, EmbeddingModelInfo model, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(model);
-        // A creator racing us may commit after our statement's snapshot, so neither branch of the
-        // query sees a row; the next attempt does.
-        while (true)
-        {
-            await using var command = dataSource.CreateCommand(
-                """
-                WITH created AS (
-                    INSERT INTO collections (name, embedding_model, embedding_dimension) VALUES (@name, @model, @dimension)
-                    ON CONFLICT (name) DO NOTHING
-                    RETURNING id, name, embedding_model, embedding_dimension)
-                SELECT * FROM created
-                UNION ALL
-                SELECT id, name, embedding_model, embedding_dimension FROM collections WHERE name = @name
-                LIMIT 1
-                """);
-            command.Parameters.AddWithValue("name", name);
-            command.Parameters.AddWithValue("model", model.Id);
-            command.Parameters.AddWithValue("dimension", model.Dimension);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                var collection = new CollectionInfo(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
-                EnsureSameModel(collection, model);
-                return collection;
-            }
-        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await GetOrCreateCollectionAsync(connection, name, model, cancellationToken);
     }
 
     /// <summary>The collection, or null when it does not exist; refuses a model other than the one that wrote it.</summary>
@@ -72,30 +46,33 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Stores a document and its chunks, consuming <paramref name="embeddings"/> (one per chunk, in
-    /// order) while the COPY runs. If the same content is already in the collection, nothing is
+    /// Stores a document and its chunks in collection <paramref name="collectionName"/>, consuming <paramref name="embeddings"/>
+    /// (one per chunk, in order) while the COPY runs. If the same content is already in the collection, nothing is
     /// written and the existing document is returned. A document with the same external id is
-    /// replaced in the same transaction, so readers see either the old chunks or the new ones.
+    /// replaced in the same transaction, so readers see either the old chunks or the new ones. A new collection is
+    /// created in that transaction too, so a failed first upload leaves no empty collection behind.
     /// </summary>
     public async Task<StoreResult> StoreAsync(
-        CollectionInfo collection,
+        string collectionName,
+        EmbeddingModelInfo model,
         NewDocument document,
         IReadOnlyList<Chunk> chunks,
         IAsyncEnumerable<ReadOnlyMemory<float>> embeddings,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(chunks);
         ArgumentNullException.ThrowIfNull(embeddings);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var collection = await GetOrCreateCollectionAsync(connection, collectionName, model, cancellationToken);
         if (await FindByContentAsync(connection, collection, document.ContentHash, cancellationToken) is { } existing)
         {
+            await transaction.RollbackAsync(cancellationToken);
             return new StoreResult(existing, StoreOutcome.Duplicate);
         }
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var replacedId = await DeleteByExternalIdAsync(connection, collection, document.ExternalId, cancellationToken);
-        var id = replacedId ?? Guid.CreateVersion7();
+        var id = replacedId ?? document.Id ?? Guid.CreateVersion7();
         var tags = TagsJson.Write(document.Tags);
         DateTimeOffset createdAt;
         try
@@ -148,6 +125,40 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("collection", collection.Id);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<CollectionInfo> GetOrCreateCollectionAsync(
+        NpgsqlConnection connection, string name, EmbeddingModelInfo model, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(model);
+        // A creator racing us may commit after our statement's snapshot, so neither branch of the
+        // query sees a row; the next attempt does. Inside a transaction the insert waits for a creator
+        // that has not committed yet, and the new row disappears with a rollback.
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(
+                """
+                WITH created AS (
+                    INSERT INTO collections (name, embedding_model, embedding_dimension) VALUES (@name, @model, @dimension)
+                    ON CONFLICT (name) DO NOTHING
+                    RETURNING id, name, embedding_model, embedding_dimension)
+                SELECT * FROM created
+                UNION ALL
+                SELECT id, name, embedding_model, embedding_dimension FROM collections WHERE name = @name
+                LIMIT 1
+                """, connection);
+            command.Parameters.AddWithValue("name", name);
+            command.Parameters.AddWithValue("model", model.Id);
+            command.Parameters.AddWithValue("dimension", model.Dimension);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var collection = new CollectionInfo(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+                EnsureSameModel(collection, model);
+                return collection;
+            }
+        }
     }
 
     private static void EnsureSameModel(CollectionInfo collection, EmbeddingModelInfo model)

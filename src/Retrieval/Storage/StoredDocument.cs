@@ -17,7 +17,11 @@ public sealed record NewDocument(
     string ContentType,
     byte[] ContentHash,
     string? ExternalId,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The id to store it under; null picks a new one. A replaced document keeps its own.</summary>
+    public Guid? Id { get; init; }
+}
 
 public enum StoreOutcome
 {

@@ -13,7 +13,7 @@ public sealed class DocumentStoreTests(ForgedEncoder encoder) : DatabaseTest(enc
     private Task<long> RowsAsync(string table) => Database.ScalarAsync($"SELECT count(*) FROM {table}");
 
     [Fact]
-    public async Task Ingest_failure_mid_embedding_leaves_no_rows()
+    public async Task Ingest_failure_mid_embedding_leaves_no_rows_not_even_the_new_collection()
     {
         var generator = new FailingEmbeddingGenerator(encoder.Generator, succeedingCalls: 1);
         var harness = new RetrievalHarness(Database, encoder, generator);
@@ -25,6 +25,8 @@ public sealed class DocumentStoreTests(ForgedEncoder encoder) : DatabaseTest(enc
         Assert.Equal(2, generator.Attempts);
         Assert.Equal(0, await RowsAsync("documents"));
         Assert.Equal(0, await RowsAsync("chunks"));
+        // The collection the upload would have created went with the same rollback.
+        Assert.Equal(0, await RowsAsync("collections"));
     }
 
     [Fact]

@@ -14,22 +14,25 @@ namespace Rag.Retrieval.Tests.Support;
 /// The retrieval components wired by hand over one test database: chunked in the forged encoder's tokens and
 /// embedded by its real ONNX generator (or <paramref name="generator"/>, a wrapper around it), answered by
 /// <paramref name="chat"/> with the prompt counted in <paramref name="chatTokenizer"/> (the tiny LLM's by default).
+/// <paramref name="dataSource"/>, when given, stands for another process's connections to the same database.
 /// </summary>
 public sealed class RetrievalHarness
 {
     public RetrievalHarness(
         RetrievalDatabase database, ForgedEncoder encoder, IEmbeddingGenerator<string, Embedding<float>>? generator = null,
-        IChatClient? chat = null, RetrievalOptions? settings = null, Tokenizer? chatTokenizer = null, IPassageReranker? reranker = null)
+        IChatClient? chat = null, RetrievalOptions? settings = null, Tokenizer? chatTokenizer = null, IPassageReranker? reranker = null,
+        Npgsql.NpgsqlDataSource? dataSource = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         Settings = settings ?? DefaultSettings(encoder);
         var options = Options.Create(Settings);
         Database = database;
         Embedder = new Embedder(generator ?? encoder.Generator, Settings.EmbeddingBatchSize);
-        Store = new DocumentStore(database.DataSource);
-        Search = new ChunkSearch(database.DataSource, Store, Embedder, options, reranker);
+        dataSource ??= database.DataSource;
+        Store = new DocumentStore(dataSource);
+        Search = new ChunkSearch(dataSource, Store, Embedder, options, reranker);
         Pipeline = new IngestionPipeline(new Chunker(encoder.Tokenizer, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
-        Jobs = new IngestionJobs(database.DataSource);
+        Jobs = new IngestionJobs(dataSource);
         ChatTokenizer = chatTokenizer ?? TinyLlm.Tokenizer;
         Answerer = new Answerer(Search, chat ?? new ScriptedChatClient("unused"), ChatTokenizer, options);
     }

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Sockets;
+using Rag.TestSupport;
+
+namespace Rag.Api.Tests.Operations;
+
+/// <summary>
+/// A PostgreSQL cluster of its own (own data folder, own port) that a test may stop and start without disturbing the
+/// tests that share the checkout's cluster. Started by the same <c>scripts/postgres.sh</c> as every other cluster.
+/// </summary>
+public sealed class DedicatedCluster : IDisposable
+{
+    private readonly Dictionary<string, string> environment;
+    private readonly string dataDirectory;
+
+    public DedicatedCluster()
+    {
+        var port = FreePort();
+        dataDirectory = Path.Combine(RepositoryRoot.Path, ".data", $"dedicated-{port}");
+        environment = new() { ["RAG_DATA_DIR"] = dataDirectory, ["RAG_PG_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        Start();
+        ConnectionString = PostgresServer.Script("url", environment).Trim();
+    }
+
+    public string ConnectionString { get; }
+
+    public void Start() => PostgresServer.Script("start", environment);
+
+    /// <summary>A fast shutdown, as an administrator or a package upgrade does it: sessions end with 57P01.</summary>
+    public void Stop() => PostgresServer.Script("stop", environment);
+
+    public void Dispose()
+    {
+        Stop();
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Rag.Api.Tests.Infrastructure;
+
+namespace Rag.Api.Tests.Operations;
+
+/// <summary>Whether an upload is ingested at once, queued or refused depends on its expected work and the queue's size limit.</summary>
+public sealed class UploadRoutingTests(UploadRoutingTests.Server server) : IClassFixture<UploadRoutingTests.Server>
+{
+    /// <summary>Every test text is read (bytes are no limit); eight estimated chunks are ingested inline; queued files stop at 64 KiB.</summary>
+    public sealed class Server : ApiServer
+    {
+        protected override void Configure(IDictionary<string, string?> settings)
+        {
+            settings["Api:SynchronousIngestBytes"] = "262144";
+            settings["Api:SynchronousIngestChunks"] = "8";
+            settings["Api:MaxQueuedUploadBytes"] = "65536";
+        }
+    }
+
+    private readonly HttpClient client = server.Client;
+
+    [Fact]
+    public async Task A_document_with_little_to_embed_is_ingested_before_the_answer()
+    {
+        using var response = await client.PostAsJsonAsync("/v1/collections/route-small/documents", new { name = "cats.txt", text = Corpus.Cats });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("completed", document.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_document_with_much_to_embed_is_queued_under_the_id_the_finished_document_has()
+    {
+        // About 12 KB: far below the byte limit, but many chunks' worth of text.
+        var id = await QueuedUploads.QueueAsync(client, "route-queued", "long.txt", QueuedUploads.LongText("routing"));
+
+        var finished = await QueuedUploads.WaitAsync(client, "route-queued", id);
+
+        Assert.Equal("completed", finished.GetProperty("status").GetString());
+        Assert.Equal(id, finished.GetProperty("id").GetGuid());
+        var listed = await client.GetFromJsonAsync<JsonElement>("/v1/collections/route-queued/documents");
+        Assert.Equal([id], listed.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        Assert.Equal(finished.GetProperty("chunk_count").GetInt32(), await server.CountRowsAsync($"chunks WHERE document_id = '{id}'"));
+    }
+
+    [Fact]
+    public async Task A_file_too_large_for_the_queue_is_refused_with_413_naming_the_setting_and_nothing_is_stored()
+    {
+        var text = string.Concat(Enumerable.Repeat(Corpus.Weather + "\n", 800));
+        Assert.InRange(text.Length, 65537, 200_000);
+
+        using var response = await client.PostAsJsonAsync("/v1/collections/route-huge/documents", new { name = "huge.txt", text });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("Api:MaxQueuedUploadBytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await server.CountRowsAsync("ingestion_jobs WHERE collection = 'route-huge'"));
+        Assert.Equal(0, await server.CountRowsAsync("collections WHERE name = 'route-huge'"));
+    }
+}
