@@ -1,0 +1,3 @@
+using Rag.Eval;
+
+return await EvalCommand.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
