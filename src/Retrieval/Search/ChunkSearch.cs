@@ -238,9 +238,10 @@ public sealed class ChunkSearch(
         && !text.Contains(" or ", StringComparison.OrdinalIgnoreCase);
 
     // Each ranking contributes 1 / (k + rank); a chunk found by both rises above one found by either.
-    // The tsquery is read through a scalar subquery, which PostgreSQL evaluates once (an InitPlan) and can then
-    // hand to the GIN index on text_search. Joined in as a row source instead, it stayed a join variable: the
-    // planner scanned every chunk of the collection and tested @@ on each, 5–30× the vector side's time (issue 12).
+    // The tsquery is read through a scalar subquery, which PostgreSQL evaluates once (an InitPlan) and hands to the
+    // GIN index on text_search. Joined in as a row source it was a join variable the index could not use, so every
+    // chunk of the collection was read and tested with @@ (issue 12). ts_rank_cd still runs on every matching chunk:
+    // see bench/Quality/README.md for what that costs and why it is left as it is.
     private static string HybridSql(string filter, bool matchAnyTerm) =>
         $"""
         WITH {NearestSql(filter)},
