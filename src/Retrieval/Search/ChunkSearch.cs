@@ -238,17 +238,23 @@ public sealed class ChunkSearch(
         && !text.Contains(" or ", StringComparison.OrdinalIgnoreCase);
 
     // Each ranking contributes 1 / (k + rank); a chunk found by both rises above one found by either.
+    // The tsquery is read through a scalar subquery, which PostgreSQL evaluates once (an InitPlan) and hands to the
+    // GIN index on text_search. Joined in as a row source it was a join variable the index could not use, so every
+    // chunk of the collection was read and tested with @@ (issue 12). ts_rank_cd still runs on every matching chunk:
+    // see bench/Quality/README.md for what that costs and why it is left as it is.
     private static string HybridSql(string filter, bool matchAnyTerm) =>
         $"""
         WITH {NearestSql(filter)},
         vector_ranks AS (
             SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
             FROM nearest WHERE 1 - distance >= @min),
+        text_query AS (
+            SELECT {(matchAnyTerm ? "replace(websearch_to_tsquery('english', @text)::text, '&', '|')::tsquery" : "websearch_to_tsquery('english', @text)")} AS q),
         text_ranks AS (
-            SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.text_search, q) DESC, c.id) AS rank
-            FROM chunks c, (SELECT {(matchAnyTerm ? "replace(websearch_to_tsquery('english', @text)::text, '&', '|')::tsquery" : "websearch_to_tsquery('english', @text)")}) s(q)
-            WHERE c.collection_id = @collection AND c.text_search @@ q AND {filter}
-            ORDER BY ts_rank_cd(c.text_search, q) DESC, c.id
+            SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.text_search, (SELECT q FROM text_query)) DESC, c.id) AS rank
+            FROM chunks c
+            WHERE c.collection_id = @collection AND c.text_search @@ (SELECT q FROM text_query) AND {filter}
+            ORDER BY rank
             LIMIT @candidates),
         fused AS (
             SELECT coalesce(v.id, t.id) AS id,

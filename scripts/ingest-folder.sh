@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Uploads every file of a folder into one collection through the HTTP API and reports how long ingestion took.
+#   scripts/ingest-folder.sh URL COLLECTION DIR [GLOB]        e.g. http://127.0.0.1:8080 pg-manual /usr/share/doc/postgresql-doc-15/html '*.html'
+# RAG_API_KEY: the key to send (Authorization: Bearer); RAG_INGEST_PARALLEL: uploads in flight (default 2).
+# Small files answer 201 once stored, large ones 202 and are ingested by the queue; the clock stops when the
+# collection has no queued upload left. Prints one JSON line: documents, chunks, seconds, chunks_per_second.
+set -euo pipefail
+if [ $# -lt 3 ]; then
+  sed -n 2,6p "$0" >&2
+  exit 2
+fi
+url="${1%/}" collection="$2" dir="$3" glob="${4:-*}"
+parallel="${RAG_INGEST_PARALLEL:-2}"
+auth=()
+[ -n "${RAG_API_KEY:-}" ] && auth=(-H "Authorization: Bearer $RAG_API_KEY")
+export url collection
+failures=$(mktemp)
+trap 'rm -f "$failures"' EXIT
+
+# counts FIELD: the collection's documents, chunks or queued_jobs (0 before its first upload).
+counts() {
+  curl -sf "${auth[@]}" "$url/v1/collections" \
+    | python3 -c "import json,sys; c=[x for x in json.load(sys.stdin)['collections'] if x['name']==sys.argv[1]]; print(c[0][sys.argv[2]] if c else 0)" "$collection" "$1"
+}
+
+start=$(date +%s.%N)
+find "$dir" -maxdepth 1 -type f -name "$glob" -print0 | sort -z \
+  | xargs -0 -P "$parallel" -I{} sh -c '
+      code=$(curl -s -o /dev/null -w "%{http_code}" "$@" -F "file=@{}" "$url/v1/collections/$collection/documents")
+      case "$code" in 200|201|202) ;; *) echo "{} -> HTTP $code" ;; esac' sh "${auth[@]}" >> "$failures"
+while [ "$(counts queued_jobs)" != 0 ]; do sleep 1; done
+end=$(date +%s.%N)
+
+if [ -s "$failures" ]; then
+  echo "[ingest] $(wc -l < "$failures") uploads failed:" >&2
+  head -20 "$failures" >&2
+fi
+python3 - "$(counts documents)" "$(counts chunks)" "$start" "$end" <<'PY'
+import json, sys
+documents, chunks, start, end = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+seconds = end - start
+print(json.dumps({"documents": documents, "chunks": chunks, "seconds": round(seconds, 1),
+                  "chunks_per_second": round(chunks / seconds, 1) if seconds > 0 else None}))
+PY
