@@ -3,16 +3,24 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Rag.Api.Tests.Infrastructure;
 using Rag.Llm.Serving;
+using Rag.ModelForge;
+using Rag.ModelForge.Decoder;
+using Rag.TestSupport;
 
 namespace Rag.Api.Tests.Endpoints;
 
-/// <summary>One generation slot and one queue place, with the <see cref="Corpus"/> documents in <see cref="Collection"/>.</summary>
+/// <summary>
+/// One sequence decoding at a time and one queue place, with the <see cref="Corpus"/> documents in
+/// <see cref="Collection"/>; the demo decoder's shape with a tied head and no word bias never ends its turn, so a long
+/// generation holds the only row until its client goes away.
+/// </summary>
 public sealed class OneSlotSeededServer : ApiServer
 {
     public const string Collection = "streaming";
 
     protected override void Configure(IDictionary<string, string?> settings)
     {
+        settings["Llm:ModelPath"] = ForgedModels.Decoder(new DecoderOptions(Presets.Demo, TieWordEmbeddings: true, WordBias: false));
         settings["Llm:MaxConcurrentRequests"] = "1";
         settings["Llm:MaxQueuedRequests"] = "1";
     }
@@ -21,21 +29,32 @@ public sealed class OneSlotSeededServer : ApiServer
 }
 
 /// <summary>
-/// The sources of a streamed answer reach the client before prefill starts: the test holds the only generation slot,
-/// so no token can be computed until it lets go, and the sources must arrive while it still holds it.
+/// The sources of a streamed answer reach the client before prefill starts: the test keeps the engine's only row busy
+/// with an endless generation, so no token of the answer can be computed until it lets go, and the sources must arrive
+/// while it still holds it.
 /// </summary>
 public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixture<OneSlotSeededServer>
 {
     private const string Question = "Where does the cat like to sit?";
 
-    private RequestGate Gate => server.Services.GetRequiredService<LlmModel>().Gate;
+    private int Waiting => server.Services.GetRequiredService<LlmModel>().Engine.Waiting;
+
+    /// <summary>Starts a generation that never ends its turn and returns once its first token arrived (it is running).</summary>
+    private async Task<IDisposable> HoldTheOnlyRowAsync(CancellationToken cancellationToken)
+    {
+        var response = await PostStreamAsync("/v1/completions", new { prompt = "Once upon a time", max_tokens = 4000, stream = true }, cancellationToken);
+        var events = ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        Assert.True(await events.MoveNextAsync());
+        // Disposing the response drops the connection: the engine retires the sequence and frees its row.
+        return response;
+    }
 
     [Fact]
     public async Task Ask_stream_sends_its_sources_while_generation_has_not_started()
     {
         // A hang guard, not a timing assertion: before the fix the sources waited for the first token, forever here.
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var slot = await Gate.EnterAsync(guard.Token);
+        var slot = await HoldTheOnlyRowAsync(guard.Token);
         using var response = await PostStreamAsync($"/v1/collections/{OneSlotSeededServer.Collection}/ask", new { question = Question, stream = true }, guard.Token);
         await using var events = ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(guard.Token), guard.Token).GetAsyncEnumerator(guard.Token);
 
@@ -57,7 +76,7 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
     public async Task Grounded_chat_stream_sends_its_sources_chunk_while_generation_has_not_started()
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var slot = await Gate.EnterAsync(guard.Token);
+        var slot = await HoldTheOnlyRowAsync(guard.Token);
         using var response = await PostStreamAsync("/v1/chat/completions", new
         {
             messages = new[] { new { role = "user", content = Question } },
@@ -83,13 +102,13 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
     public async Task Ask_stream_that_finds_the_queue_full_after_its_sources_ends_with_a_429_error_event()
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var slot = await Gate.EnterAsync(guard.Token);
+        var slot = await HoldTheOnlyRowAsync(guard.Token);
         Task<HttpResponseMessage> queued;
         try
         {
             // Fills the one queue place; waiting for it to be queued is a condition, not a duration.
             queued = server.Client.PostAsJsonAsync("/v1/chat/completions", new { messages = new[] { new { role = "user", content = "Hello" } }, max_tokens = 2 }, guard.Token);
-            while (Gate.Queued == 0)
+            while (Waiting == 0)
             {
                 await Task.Delay(10, guard.Token);
             }
