@@ -49,7 +49,6 @@ internal static class HtmlReader
                 continue;
             }
             var node = step.Node;
-            budget.CheckDepth(step.Depth, "HTML elements");
             switch (node.NodeType)
             {
                 case HtmlNodeType.Text:
@@ -62,6 +61,7 @@ internal static class HtmlReader
                     builder.AppendHeading(level, VisibleText(node));
                     break;
                 case HtmlNodeType.Element:
+                    budget.CheckDepth(step.Depth, "HTML elements");
                     var inSection = step.InSection || HtmlBoilerplate.IsSectioning(node);
                     if (Blocks.Contains(node.Name))
                     {
