@@ -52,7 +52,7 @@ internal static class HtmlReader
             switch (node.NodeType)
             {
                 case HtmlNodeType.Text:
-                    AppendCollapsed(paragraph, WebUtility.HtmlDecode(((HtmlTextNode)node).Text));
+                    paragraph.Append(WebUtility.HtmlDecode(((HtmlTextNode)node).Text));
                     break;
                 case HtmlNodeType.Element when Invisible.Contains(node.Name) || HtmlBoilerplate.IsChrome(node, step.InSection):
                     break;
@@ -97,7 +97,7 @@ internal static class HtmlReader
         {
             if (node is HtmlTextNode textNode)
             {
-                AppendCollapsed(text, WebUtility.HtmlDecode(textNode.Text));
+                text.Append(WebUtility.HtmlDecode(textNode.Text));
             }
             else if (node == heading || (node.NodeType == HtmlNodeType.Element && !Invisible.Contains(node.Name)))
             {
@@ -107,12 +107,16 @@ internal static class HtmlReader
                 }
             }
         }
-        return text.ToString();
+        return Collapse(text.ToString());
     }
 
+    /// <summary>
+    /// Ends a paragraph. Its text nodes were appended as they are, so whitespace collapses across them the way a
+    /// browser renders it: <c>(&lt;acronym&gt;WAL&lt;/acronym&gt;)</c> reads "(WAL)", not "( WAL )".
+    /// </summary>
     private static void Flush(SectionBuilder builder, StringBuilder paragraph)
     {
-        builder.AppendParagraph(paragraph.ToString());
+        builder.AppendParagraph(Collapse(paragraph.ToString()));
         paragraph.Clear();
     }
 
@@ -120,18 +124,4 @@ internal static class HtmlReader
         name.Length == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] is >= '1' and <= '6' ? name[1] - '0' : null;
 
     private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-
-    private static void AppendCollapsed(StringBuilder paragraph, string text)
-    {
-        var collapsed = Collapse(text);
-        if (collapsed.Length == 0)
-        {
-            return;
-        }
-        if (paragraph.Length > 0 && (char.IsWhiteSpace(text[0]) || !char.IsWhiteSpace(paragraph[^1])))
-        {
-            paragraph.Append(' ');
-        }
-        paragraph.Append(collapsed);
-    }
 }
