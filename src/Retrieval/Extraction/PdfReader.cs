@@ -35,10 +35,10 @@ internal static class PdfReader
             }
             return new ExtractedDocument(text.ToString(), SourceFormat.Pdf, [new TextSection(0, text.Length, [])], pages);
         }
-        catch (InsufficientExecutionStackException)
+        catch (Exception ex) when (ex is PdfDocumentStackDepthException or InsufficientExecutionStackException)
         {
-            // PdfPig's own guard against deep recursion: what the preflight's depth count did not see (nesting
-            // inside a compressed object stream) still ends here, as a document problem rather than a crash.
+            // PdfPig's own guards against deep recursion: nesting the preflight cannot see (inside a compressed
+            // content or object stream) ends here, as a document problem, permanent, rather than a 500 and a retry.
             throw budget.DepthExceeded("PDF objects");
         }
         catch (Exception ex) when (ex is PdfDocumentFormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)

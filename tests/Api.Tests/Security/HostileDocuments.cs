@@ -68,6 +68,17 @@ internal static class HostileDocuments
     public static byte[] NestedArraysPdf(int depth = 200_000) =>
         Pdf("<< /Length 5 /Deep " + Repeat("[", depth) + Repeat("]", depth) + " >>", Encoding.ASCII.GetBytes("BT ET"));
 
+    /// <summary>A one-page PDF whose compressed content stream nests <paramref name="depth"/> arrays, out of sight of a scan of the file's bytes.</summary>
+    public static byte[] NestedArraysInContentPdf(int depth = 500_000)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            zlib.Write(Encoding.ASCII.GetBytes("BT /F1 12 Tf 50 700 Td " + Repeat("[", depth) + "(deep)" + Repeat("]", depth) + " TJ ET"));
+        }
+        return Pdf($"<< /Length {compressed.Length} /Filter /FlateDecode >>", compressed.ToArray());
+    }
+
     private static string Repeat(string text, int count) => new StringBuilder(text.Length * count).Insert(0, text, count).ToString();
 
     /// <summary>A document made by the OpenXml SDK, then its main part rewritten with raw XML streamed into the package.</summary>

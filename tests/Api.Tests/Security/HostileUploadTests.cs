@@ -35,6 +35,7 @@ public sealed class HostileUploadTests(HostileUploadServer server) : IClassFixtu
         { "zip-bomb.docx", "Extraction:MaxDecompressedBytes" },
         { "stream-bomb.pdf", "Extraction:MaxDecompressedBytes" },
         { "nested-arrays.pdf", "Extraction:MaxDepth" },
+        { "nested-content.pdf", "Extraction:MaxDepth" },
     };
 
     private static byte[] Build(string fileName) => fileName switch
@@ -47,6 +48,7 @@ public sealed class HostileUploadTests(HostileUploadServer server) : IClassFixtu
         "zip-bomb.docx" => HostileDocuments.ZipBombDocx(),
         "stream-bomb.pdf" => HostileDocuments.StreamBombPdf(),
         "nested-arrays.pdf" => HostileDocuments.NestedArraysPdf(),
+        "nested-content.pdf" => HostileDocuments.NestedArraysInContentPdf(),
         _ => throw new ArgumentOutOfRangeException(nameof(fileName)),
     };
 
