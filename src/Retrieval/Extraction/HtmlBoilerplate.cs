@@ -32,11 +32,19 @@ internal static class HtmlBoilerplate
             return true;
         }
         var classes = element.GetAttributeValue("class", string.Empty);
-        if (classes.Length > 0 && classes.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Any(ChromeClasses.Contains))
+        return HasChromeClass(classes) || (name.Equals("a", StringComparison.OrdinalIgnoreCase) && IsSkipLink(element, classes));
+    }
+
+    private static bool HasChromeClass(string classes)
+    {
+        foreach (var range in classes.AsSpan().SplitAny(" \t\r\n\f"))
         {
-            return true;
+            if (ChromeClasses.Contains(classes[range]))
+            {
+                return true;
+            }
         }
-        return name.Equals("a", StringComparison.OrdinalIgnoreCase) && IsSkipLink(element, classes);
+        return false;
     }
 
     /// <summary>"Skip to main content": an in-page link that says so, or is classed so.</summary>
