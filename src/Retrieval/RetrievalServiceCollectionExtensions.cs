@@ -8,6 +8,7 @@ using Npgsql;
 using Pgvector.Npgsql;
 using Rag.Retrieval.Answering;
 using Rag.Retrieval.Chunking;
+using Rag.Retrieval.Extraction;
 using Rag.Retrieval.Ingestion;
 using Rag.Retrieval.Plugin;
 using Rag.Retrieval.Search;
@@ -19,7 +20,7 @@ public static class RetrievalServiceCollectionExtensions
 {
     /// <summary>
     /// Registers retrieval over <c>ConnectionStrings:Postgres</c>, options from the
-    /// <c>RetrievalOptions</c> section, the start-up migration and the ingestion worker. The host
+    /// <c>Retrieval</c> and <c>Extraction</c> sections, the start-up migration and the ingestion worker. The host
     /// registers the models: an <see cref="IEmbeddingGenerator{String, Embedding}"/>, an
     /// <see cref="IChatClient"/>, and two keyed <see cref="Tokenizer"/>s
     /// (<see cref="RetrievalServiceKeys.EmbeddingTokenizer"/>, <see cref="RetrievalServiceKeys.ChatTokenizer"/>).
@@ -34,6 +35,10 @@ public static class RetrievalServiceCollectionExtensions
             .Validate(o => o.AnswerMaxTokens < o.ChatContextTokens, "Retrieval:AnswerMaxTokens must be smaller than ChatContextTokens.")
             .Validate(o => o.IngestionRetryDelay <= o.IngestionRetryMaxDelay, "Retrieval:IngestionRetryDelay must not exceed IngestionRetryMaxDelay.")
             .Validate(o => o.IngestionHeartbeat * 2 <= o.IngestionLease, "Retrieval:IngestionHeartbeat must be at most half of IngestionLease, so one late heartbeat does not lose the job.")
+            .ValidateOnStart();
+        services.AddOptions<ExtractionOptions>()
+            .Bind(configuration.GetSection(ExtractionOptions.SectionName))
+            .ValidateDataAnnotations()
             .ValidateOnStart();
 
         // One data source per process: it owns the connection pool and the pgvector type mapping.

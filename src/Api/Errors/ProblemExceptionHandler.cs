@@ -60,6 +60,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         JsonException json => (400, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
         LlmBusyException busy => (429, "Too many requests", busy.Message),
         UnsupportedDocumentException unsupported => (415, "Unsupported document type", unsupported.Message),
+        ExtractionBudgetExceededException budget => (422, "Document exceeds an extraction limit", budget.Message),
         UnreadableDocumentException unreadable => (422, "Unreadable document", unreadable.Message),
         TagFilterException filter => (400, "Invalid filter", filter.Message),
         NoRerankerException noReranker => (400, "Reranking unavailable", noReranker.Message),
