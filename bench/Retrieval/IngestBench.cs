@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Rag.Embedding;
 using Rag.Retrieval.Chunking;
+using Rag.Retrieval.Extraction;
 using Rag.Retrieval.Ingestion;
 
 namespace Rag.Retrieval.Bench;
@@ -23,7 +24,7 @@ internal static class IngestBench
         var settings = new RetrievalOptions { ChunkMaxTokens = chunkTokens, ChunkOverlapTokens = 0, EmbeddingBatchSize = 256 };
         var embedder = new Embedder(generator, settings.EmbeddingBatchSize);
         var store = new Storage.DocumentStore(database.DataSource);
-        var pipeline = new IngestionPipeline(new Chunker(generator.Tokenizer, settings.ChunkMaxTokens, settings.ChunkOverlapTokens), embedder, store, Options.Create(settings));
+        var pipeline = new IngestionPipeline(new Chunker(generator.Tokenizer, settings.ChunkMaxTokens, settings.ChunkOverlapTokens), embedder, store, Options.Create(settings), Options.Create(new ExtractionOptions()));
 
         var words = File.ReadLines(Path.Combine(((EmbeddingModel)generator.GetService(typeof(EmbeddingModel))!).Folder.Path, "vocab.txt"))
             .Where(w => w.Length >= 3 && w.All(char.IsAsciiLetterLower)).ToArray();

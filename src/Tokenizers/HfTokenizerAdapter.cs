@@ -13,7 +13,7 @@ internal sealed class HfTokenizerAdapter(HfTokenizer tokenizer) : Tokenizer
     protected override EncodeResults<EncodedToken> EncodeToTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings)
     {
         var input = text ?? textSpan.ToString();
-        var spans = tokenizer.EncodeText(input, parseSpecialTokens: false);
+        var spans = EncodeLeading(input, settings.MaxTokenCount);
         var count = Math.Min(spans.Count, settings.MaxTokenCount);
         var tokens = new List<EncodedToken>(count);
         for (var i = 0; i < count; i++)
@@ -31,7 +31,36 @@ internal sealed class HfTokenizerAdapter(HfTokenizer tokenizer) : Tokenizer
     }
 
     protected override int CountTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings) =>
-        Math.Min(tokenizer.EncodeText(text ?? textSpan.ToString(), parseSpecialTokens: false).Count, settings.MaxTokenCount);
+        Math.Min(EncodeLeading(text ?? textSpan.ToString(), settings.MaxTokenCount).Count, settings.MaxTokenCount);
+
+    /// <summary>
+    /// At least the first <paramref name="maxTokens"/> + 1 tokens of <paramref name="text"/> (all of them when it has
+    /// fewer). The chunker asks for the first chunk's worth of a long paragraph again and again as it walks through it,
+    /// so encoding the whole rest each time made chunking quadratic (a 100 KB paragraph took minutes). A window that
+    /// ends before whitespace encodes its words as the whole text does; it doubles until it holds enough tokens.
+    /// </summary>
+    private List<TokenSpan> EncodeLeading(string text, int maxTokens)
+    {
+        var window = maxTokens >= text.Length / 4 ? text.Length : (maxTokens + 2) * 8;
+        while (true)
+        {
+            var cut = window >= text.Length ? -1 : text.AsSpan(window).IndexOfAny(Whitespace);
+            if (cut < 0)
+            {
+                return tokenizer.EncodeText(text, parseSpecialTokens: false);
+            }
+            var spans = tokenizer.EncodeText(text[..(window + cut)], parseSpecialTokens: false);
+            // The window's last word may differ from its encoding in the whole text only when cut mid-word, which a
+            // cut before whitespace never does; one token of margin keeps the one after the limit exact too.
+            if (spans.Count > maxTokens + 1)
+            {
+                return spans;
+            }
+            window *= 2;
+        }
+    }
+
+    private static readonly SearchValues<char> Whitespace = SearchValues.Create(" \t\r\n");
 
     public override string Decode(IEnumerable<int> ids) => tokenizer.Decode([.. ids]);
 

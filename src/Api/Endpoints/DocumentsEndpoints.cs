@@ -48,7 +48,7 @@ public static class DocumentsEndpoints
         var uploads = read!;
         // Everything is checked before anything is written, so a bad file in a batch leaves the database as it was;
         // what was read to check a small upload is what gets ingested.
-        var (extracted, tooLarge) = Plan(uploads, services);
+        var (extracted, tooLarge) = Plan(uploads, services, cancellationToken);
         if (tooLarge is not null)
         {
             return tooLarge;
@@ -87,7 +87,8 @@ public static class DocumentsEndpoints
     /// estimated chunks, added up over the request, stay within Api:SynchronousIngestChunks. The rest are queued, and
     /// must then fit Api:MaxQueuedUploadBytes.
     /// </summary>
-    private static (ExtractedUpload?[] Extracted, ProblemHttpResult? TooLarge) Plan(List<IngestRequest> uploads, DocumentServices services)
+    private static (ExtractedUpload?[] Extracted, ProblemHttpResult? TooLarge) Plan(
+        List<IngestRequest> uploads, DocumentServices services, CancellationToken cancellationToken)
     {
         var settings = services.Options.Value;
         var extracted = new ExtractedUpload?[uploads.Count];
@@ -97,7 +98,7 @@ public static class DocumentsEndpoints
             var upload = uploads[i];
             if (upload.Content.Length <= settings.SynchronousIngestBytes)
             {
-                var read = IngestionPipeline.Extract(upload);
+                var read = services.Pipeline.Extract(upload, cancellationToken);
                 var chunks = services.Pipeline.EstimateChunks(read.Document);
                 if (inlineChunks + chunks <= settings.SynchronousIngestChunks)
                 {

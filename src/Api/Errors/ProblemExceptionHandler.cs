@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using Rag.Api.Contracts.Text;
 using Rag.Api.Hosting;
 using Rag.Llm.Generation;
 using Rag.Llm.Serving;
@@ -53,10 +54,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, "Payload too large", "The request body is larger than the configured limit (Api:MaxUploadBytes)."),
+        BadHttpRequestException { InnerException: InvalidTextException text } bad => (bad.StatusCode, "Invalid text", text.Message),
         BadHttpRequestException { InnerException: JsonException json } bad =>
             (bad.StatusCode, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
         BadHttpRequestException bad => (bad.StatusCode, ReasonTitle(bad.StatusCode), bad.Message),
         InvalidDataException invalid => (400, "Invalid request body", invalid.Message),
+        InvalidTextException text => (400, "Invalid text", text.Message),
         JsonException json => (400, "Invalid JSON", $"The request body is not valid JSON for this endpoint: {json.Message}"),
         LlmBusyException busy => (429, "Too many requests", busy.Message),
         UnsupportedDocumentException unsupported => (415, "Unsupported document type", unsupported.Message),

@@ -19,15 +19,16 @@ public sealed class LoadedModels(
 
     public string? RerankerId { get; } = reranker?.ModelId;
 
+    /// <summary>The LLM is the untrained demo decoder (<c>Api:DemoModels</c>); the embedder and reranker are real models.</summary>
     public bool Demo => options.Value.DemoModels;
 
     public IReadOnlyList<ModelDto> All => RerankerId is null
         ? [LlmEntry, EmbeddingEntry]
-        : [LlmEntry, EmbeddingEntry, new(RerankerId, loadedAt, "local", ModelKind.Reranker, Demo)];
+        : [LlmEntry, EmbeddingEntry, new(RerankerId, loadedAt, "local", ModelKind.Reranker, false)];
 
     private ModelDto LlmEntry => new(LlmId, loadedAt, "local", ModelKind.Llm, Demo);
 
-    private ModelDto EmbeddingEntry => new(EmbeddingId, loadedAt, "local", ModelKind.Embedding, Demo, EmbeddingDimensions);
+    private ModelDto EmbeddingEntry => new(EmbeddingId, loadedAt, "local", ModelKind.Embedding, false, EmbeddingDimensions);
 
     /// <summary>True when <paramref name="requested"/> is empty (the loaded model) or names the loaded model of that kind by its full or short id.</summary>
     public bool Serves(string? requested, ModelKind kind) => Endpoints.OpenAi.ModelNames.Matches(requested, kind == ModelKind.Llm ? LlmId : EmbeddingId);

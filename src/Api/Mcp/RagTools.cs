@@ -155,7 +155,7 @@ internal sealed class RagTools(
             DocumentDto document;
             if (content.Length <= options.Value.SynchronousIngestBytes)
             {
-                var ingested = await pipeline.IngestAsync(upload, IngestionPipeline.Extract(upload), cancellationToken);
+                var ingested = await pipeline.IngestAsync(upload, pipeline.Extract(upload, cancellationToken), cancellationToken);
                 document = DocumentMapping.ToDto(ingested.Document, ingested.Timings, ingested.Outcome == StoreOutcome.Duplicate);
             }
             else

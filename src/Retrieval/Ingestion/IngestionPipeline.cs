@@ -8,7 +8,8 @@ using Rag.Retrieval.Storage;
 namespace Rag.Retrieval.Ingestion;
 
 /// <summary>extract → chunk → embed (batched) → store, with the time of each step.</summary>
-public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, DocumentStore store, IOptions<RetrievalOptions> options)
+public sealed class IngestionPipeline(
+    Chunker chunker, Embedder embedder, DocumentStore store, IOptions<RetrievalOptions> options, IOptions<ExtractionOptions> extraction)
 {
     /// <summary>
     /// Characters per embedding token in prose (WordPiece and BPE vocabularies both land near four); an estimate is
@@ -36,13 +37,14 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
     /// The first step alone: the upload's text, or the typed error of a file that cannot be read. A caller that must
     /// check several uploads before storing any passes the result on rather than have it read twice.
     /// </summary>
-    public static ExtractedUpload Extract(IngestRequest request)
+    public ExtractedUpload Extract(IngestRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         using (RetrievalTelemetry.Source.StartActivity("retrieval.extract"))
         {
-            return new ExtractedUpload(TextExtractor.Extract(request.FileName, request.Content), Stopwatch.GetElapsedTime(started));
+            var document = TextExtractor.Extract(request.FileName, request.Content, extraction.Value, cancellationToken: cancellationToken);
+            return new ExtractedUpload(document, Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -65,7 +67,7 @@ public sealed class IngestionPipeline(Chunker chunker, Embedder embedder, Docume
             return new IngestResult(existing, StoreOutcome.Duplicate, new IngestionTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
         }
 
-        var (text, extractTime) = extracted ?? Extract(request);
+        var (text, extractTime) = extracted ?? Extract(request, cancellationToken);
 
         var started = Stopwatch.GetTimestamp();
         IReadOnlyList<Chunk> chunks;

@@ -29,12 +29,11 @@ public sealed class RagPlugin(ChunkSearch search, Answerer answerer, IngestionPi
         {
             return "No relevant passages found.";
         }
-        var text = new StringBuilder();
+        // The calling model reads these passages as it reads sources in the answer prompt: fenced, as quoted data.
+        var text = new StringBuilder(AnswerPrompt.SourcesPreamble).Append("\n\n");
         for (var i = 0; i < result.Hits.Count; i++)
         {
-            var hit = result.Hits[i];
-            AnswerPrompt.SourceHeading(text, i + 1, hit);
-            text.Append(CultureInfo.InvariantCulture, $" (relevance {hit.Relevance ?? hit.Score:0.000})\n{hit.Text.Trim()}\n\n");
+            text.Append(AnswerPrompt.SourceBlock(i + 1, result.Hits[i]));
         }
         return text.ToString().TrimEnd();
     }

@@ -42,6 +42,7 @@ public sealed class UntrustedTextTests(ApiServer server) : IClassFixture<ApiServ
         using var response = await server.Client.PostAsync(path, content);
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("Invalid text", problem.GetProperty("title").GetString());
         Assert.Contains($"'{field}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await CountRowsAsync());
         await AssertAliveAsync();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
+using Rag.Retrieval.Answering;
 using Rag.Retrieval.Plugin;
 using Rag.Retrieval.Tests.Support;
 
@@ -52,7 +53,8 @@ public sealed class RagPluginTests(ForgedEncoder encoder) : DatabaseTest(encoder
         Assert.StartsWith("Stored document", stored, StringComparison.Ordinal);
         Assert.Contains("policy.txt", stored, StringComparison.Ordinal);
         Assert.Contains("already stored", again, StringComparison.Ordinal);
-        Assert.StartsWith("[1] policy.txt", found, StringComparison.Ordinal);
+        Assert.StartsWith(AnswerPrompt.SourcesPreamble + "\n\n<source>\n[1] policy.txt", found, StringComparison.Ordinal);
+        Assert.EndsWith("</source>", found, StringComparison.Ordinal);
         Assert.DoesNotContain("menu.md", found, StringComparison.Ordinal);
         Assert.Equal(1, _chat.Calls);
         Assert.Contains("Passwords rotate every ninety days [1].", answer, StringComparison.Ordinal);

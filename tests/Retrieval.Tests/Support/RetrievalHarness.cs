@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 using Rag.Retrieval.Answering;
 using Rag.Retrieval.Chunking;
+using Rag.Retrieval.Extraction;
 using Rag.Retrieval.Ingestion;
 using Rag.Retrieval.Search;
 using Rag.Retrieval.Storage;
@@ -31,7 +32,7 @@ public sealed class RetrievalHarness
         dataSource ??= database.DataSource;
         Store = new DocumentStore(dataSource);
         Search = new ChunkSearch(dataSource, Store, Embedder, options, reranker);
-        Pipeline = new IngestionPipeline(new Chunker(encoder.Tokenizer, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options);
+        Pipeline = new IngestionPipeline(new Chunker(encoder.Tokenizer, Settings.ChunkMaxTokens, Settings.ChunkOverlapTokens), Embedder, Store, options, Options.Create(new ExtractionOptions()));
         Jobs = new IngestionJobs(dataSource);
         ChatTokenizer = chatTokenizer ?? TinyLlm.Tokenizer;
         Answerer = new Answerer(Search, chat ?? new ScriptedChatClient("unused"), ChatTokenizer, options);
