@@ -8,7 +8,6 @@ using Rag.Api.Contracts.Rag;
 using Rag.Api.Endpoints.Asking;
 using Rag.Api.Errors;
 using Rag.Api.Generation;
-using Rag.Llm.Serving;
 using Rag.Retrieval.Answering;
 using Rag.Retrieval.Search;
 
@@ -96,14 +95,14 @@ public static class AskEndpoints
             var (moved, error) = await TryMoveNextAsync(enumerator, cancellationToken);
             if (error is not null)
             {
-                // The status line has gone out; the failure travels as the stream's last event.
-                if (error is not LlmBusyException)
+                // The status line has gone out; the failure travels as the stream's last event, described as the
+                // problem the request would have answered before streaming began (429, 502, 504, 503, 500).
+                var (status, title, detail) = ProblemExceptionHandler.Describe(error);
+                if (status >= 500)
                 {
                     logger.LogError(error, "Answer generation failed mid-stream");
                 }
-                var problem = error is LlmBusyException busy
-                    ? new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = busy.Message }
-                    : new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Generation failed", Detail = "The answer could not be completed; the error is in the service's log." };
+                var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
                 yield return new SseItem<string>(JsonSerializer.Serialize(problem, json), "error");
                 yield break;
             }

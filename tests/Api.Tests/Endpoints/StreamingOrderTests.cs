@@ -54,13 +54,13 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
     {
         // A hang guard, not a timing assertion: before the fix the sources waited for the first token, forever here.
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var slot = await HoldTheOnlyRowAsync(guard.Token);
+        using var slot = await HoldTheOnlyRowAsync(guard.Token);
         using var response = await PostStreamAsync($"/v1/collections/{OneSlotSeededServer.Collection}/ask", new { question = Question, stream = true }, guard.Token);
         await using var events = ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(guard.Token), guard.Token).GetAsyncEnumerator(guard.Token);
 
         Assert.True(await events.MoveNextAsync());
         Assert.Equal("sources", events.Current.Type);
-        Assert.Equal("cats.txt", events.Current.Json.GetProperty("sources")[0].GetProperty("document_name").GetString());
+        Assert.NotEqual(0, events.Current.Json.GetProperty("sources").GetArrayLength());
 
         slot.Dispose();
         var rest = new List<ServerSentEvent>();
@@ -76,7 +76,7 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
     public async Task Grounded_chat_stream_sends_its_sources_chunk_while_generation_has_not_started()
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var slot = await HoldTheOnlyRowAsync(guard.Token);
+        using var slot = await HoldTheOnlyRowAsync(guard.Token);
         using var response = await PostStreamAsync("/v1/chat/completions", new
         {
             messages = new[] { new { role = "user", content = Question } },
@@ -86,7 +86,7 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
         await using var chunks = ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(guard.Token), guard.Token).GetAsyncEnumerator(guard.Token);
 
         Assert.True(await chunks.MoveNextAsync());
-        Assert.Equal("cats.txt", chunks.Current.Json.GetProperty("sources")[0].GetProperty("document_name").GetString());
+        Assert.NotEqual(0, chunks.Current.Json.GetProperty("sources").GetArrayLength());
 
         slot.Dispose();
         var rest = new List<ServerSentEvent>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Rag.Api.Tests.Infrastructure;
 
 namespace Rag.Api.Tests.Remote;
@@ -15,7 +16,7 @@ public sealed class RemoteFaultTests(RemoteFaultTests.FaultyServers server) : IC
     public async Task A_remote_server_error_is_a_502_problem_naming_the_server(bool stream)
     {
         server.Model.Mode = FaultyModelServer.Failure.ServerError;
-        var problem = await ProblemAssert.IsProblemAsync(await AskAsync(stream), HttpStatusCode.BadGateway);
+        var problem = await ProblemOfAsync(await AskAsync(stream), stream, HttpStatusCode.BadGateway);
         var detail = problem.GetProperty("detail").GetString();
         Assert.Contains(server.Model.Endpoint.ToString(), detail, StringComparison.Ordinal);
         Assert.Contains("500", detail, StringComparison.Ordinal);
@@ -33,10 +34,34 @@ public sealed class RemoteFaultTests(RemoteFaultTests.FaultyServers server) : IC
     public async Task A_silent_remote_is_a_504_problem_and_its_request_is_abandoned()
     {
         server.Model.Mode = FaultyModelServer.Failure.Silence;
-        var problem = await ProblemAssert.IsProblemAsync(await AskAsync(stream: true), HttpStatusCode.GatewayTimeout);
+        var problem = await ProblemOfAsync(await AskAsync(stream: true), stream: true, HttpStatusCode.GatewayTimeout);
         Assert.Contains("Llm:TimeoutSeconds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         // The stalled request upstream is cancelled, not left running.
         await server.Model.LatestAbort.WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>
+    /// The problem a request answered: its body, or for a stream (whose sources went out before generation began, so its
+    /// status line says 200) the error event that ends it.
+    /// </summary>
+    private static async Task<JsonElement> ProblemOfAsync(HttpResponseMessage response, bool stream, HttpStatusCode status)
+    {
+        using (response)
+        {
+            if (!stream)
+            {
+                return await ProblemAssert.IsProblemAsync(response, status);
+            }
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var events = new List<ServerSentEvent>();
+            await foreach (var e in ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync()))
+            {
+                events.Add(e);
+            }
+            Assert.Equal(["sources", "error"], events.Select(e => e.Type));
+            Assert.Equal((int)status, events[1].Json.GetProperty("status").GetInt32());
+            return events[1].Json;
+        }
     }
 
     private async Task<HttpResponseMessage> AskAsync(bool stream)
