@@ -3,9 +3,6 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Rag.Api.Tests.Infrastructure;
 using Rag.Llm.Serving;
-using Rag.ModelForge;
-using Rag.ModelForge.Decoder;
-using Rag.TestSupport;
 
 namespace Rag.Api.Tests.Endpoints;
 
@@ -14,13 +11,13 @@ namespace Rag.Api.Tests.Endpoints;
 /// <see cref="Collection"/>; the demo decoder's shape with a tied head and no word bias never ends its turn, so a long
 /// generation holds the only row until its client goes away.
 /// </summary>
-public sealed class OneSlotSeededServer : ApiServer
+public sealed class OneSlotSeededServer : EndlessDecoderServer
 {
     public const string Collection = "streaming";
 
     protected override void Configure(IDictionary<string, string?> settings)
     {
-        settings["Llm:ModelPath"] = ForgedModels.Decoder(new DecoderOptions(Presets.Demo, TieWordEmbeddings: true, WordBias: false));
+        base.Configure(settings);
         settings["Llm:MaxConcurrentRequests"] = "1";
         settings["Llm:MaxQueuedRequests"] = "1";
     }

@@ -1,23 +1,18 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Rag.Api.Tests.Infrastructure;
-using Rag.ModelForge;
-using Rag.ModelForge.Decoder;
-using Rag.TestSupport;
+using Rag.Llm.Serving;
 
 namespace Rag.Api.Tests.Operations;
 
-/// <summary>
-/// A whole-request limit of one second, one generation slot and no queue, and a SmolLM2-135M-shaped decoder with a tied
-/// head, so it never ends its turn: at tens of milliseconds a token, the 4,000 tokens asked for below take minutes, well
-/// past the limit (the demo decoder's shape is small enough for the batched engine to write 4,000 tokens in under a second).
-/// </summary>
-public sealed class OneSecondTimeoutServer : ApiServer
+/// <summary>A whole-request limit of one second, one sequence at a time and no queue, on a decoder that never ends its turn.</summary>
+public sealed class OneSecondTimeoutServer : SlowDecoderServer
 {
     protected override void Configure(IDictionary<string, string?> settings)
     {
+        base.Configure(settings);
         settings["Api:RequestTimeoutSeconds"] = "1";
-        settings["Llm:ModelPath"] = ForgedModels.Decoder(new DecoderOptions("smollm2-135m", TieWordEmbeddings: true, WordBias: false));
         settings["Llm:MaxConcurrentRequests"] = "1";
         settings["Llm:MaxQueuedRequests"] = "0";
     }
@@ -36,7 +31,10 @@ public sealed class RequestTimeoutTests(OneSecondTimeoutServer server) : IClassF
         var problem = await ProblemAssert.IsProblemAsync(tooLong, HttpStatusCode.GatewayTimeout);
         Assert.Contains("Api:RequestTimeoutSeconds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        // The only slot went back with the cancelled generation: a short request is served, not turned away with 429.
+        // The cancelled generation leaves the engine at its next step, giving its row back: a short request is then
+        // served, not turned away with 429.
+        var engine = server.Services.GetRequiredService<LlmModel>().Engine;
+        Assert.True(SpinWait.SpinUntil(() => engine.Running == 0 && engine.KvBytesReserved == 0, TimeSpan.FromSeconds(30)));
         using var next = await server.Client.PostAsJsonAsync("/v1/chat/completions", new
         {
             messages = new[] { new { role = "user", content = "Hello" } },
