@@ -30,7 +30,7 @@ public static class EvalCommand
             var models = await client.GetModelsAsync(cancellationToken);
             var settings = Settings(arguments, models);
             var target = new EvalTarget(arguments.Url.ToString(), arguments.Collection, arguments.GoldenPath, models);
-            var progress = new Progress<string>(line => error.WriteLine($"[eval] {line}"));
+            var progress = new ProgressLines(error);
             var report = await new Evaluator(client).RunAsync(target, golden, settings, progress, cancellationToken);
             ReportTable.Write(report, output);
             if (arguments.JsonPath is { } path)
@@ -64,5 +64,14 @@ public static class EvalCommand
             AnswerMode = scoreAnswers ? arguments.AnswerMode ?? modes[^1] : null,
             AnswerMaxTokens = arguments.AnswerMaxTokens,
         };
+    }
+
+    /// <summary>
+    /// Writes each progress line as it is reported. <see cref="Progress{T}"/> would post it to the thread pool, where it
+    /// could arrive out of order or after the run returned and its writer was closed.
+    /// </summary>
+    private sealed class ProgressLines(TextWriter writer) : IProgress<string>
+    {
+        public void Report(string value) => writer.WriteLine($"[eval] {value}");
     }
 }
