@@ -32,6 +32,17 @@ internal static class TinyDecoders
 
     public static HfTokenizer Tokenizer(string layout) => HfTokenizer.Load(Folder(layout));
 
+    /// <summary>
+    /// The demo-sized decoder (4,096 positions) in the GQA layout, for tests that cancel a running generation: the engine
+    /// does not wait for a stream's reader, and it runs through the tiny model's 256 positions in milliseconds, sometimes
+    /// before a cancellation can reach it.
+    /// </summary>
+    public static TestModel LongContextModel()
+    {
+        var folder = ForgedModels.Decoder(new DecoderOptions(Rag.ModelForge.Presets.Demo, Layout: Rag.ModelForge.Decoder.DecoderLayout.Gqa));
+        return new TestModel(DecoderSession.Load(ModelFolder.Open(folder), ExecutionPlan.From("cpu", 0)), HfTokenizer.Load(folder));
+    }
+
     /// <summary>Room for <paramref name="sequences"/> sequences of <paramref name="contextLength"/> positions in either layout.</summary>
     public static long KvBytes(DecoderSession session, int sequences, int contextLength) =>
         sequences * 2L * contextLength * session.Layout.NumLayers * 2 * session.Layout.BytesPerPosition;

@@ -37,7 +37,8 @@ public sealed class EngineLoopTests : IDisposable
     [Fact]
     public async Task A_cancelled_stream_stops_while_the_others_run_to_their_own_end()
     {
-        var generator = _model.Generator(maxConcurrent: 4);
+        using var model = TinyDecoders.LongContextModel();
+        var generator = model.Generator(maxConcurrent: 4, contextLength: 4096);
         int[] first = [5, 17, 42];
         int[] second = [9, 8, 7, 6];
         var firstAlone = (await Run(generator, first, new GenerationOptions { MaxNewTokens = 40 })).CompletionTokenIds;
@@ -48,7 +49,7 @@ public sealed class EngineLoopTests : IDisposable
         var survivor = Task.Run(() => Run(generator, first, new GenerationOptions { MaxNewTokens = 40 }));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in generator.GenerateAsync(second, new GenerationOptions { MaxNewTokens = 200 }, cancelledStats, cancel.Token))
+            await foreach (var _ in generator.GenerateAsync(second, new GenerationOptions { MaxNewTokens = 4000 }, cancelledStats, cancel.Token))
             {
                 if (cancelledStats.CompletionTokens >= 3 && seenAtCancel == 0)
                 {
@@ -60,8 +61,8 @@ public sealed class EngineLoopTests : IDisposable
 
         Assert.Equal(firstAlone, (await survivor).CompletionTokenIds);
         Assert.Equal(FinishReason.Cancelled, cancelledStats.FinishReason);
-        Assert.True(cancelledStats.CompletionTokens < 200);
-        var engine = _model.LastEngine!;
+        Assert.True(cancelledStats.CompletionTokens < 4000);
+        var engine = model.LastEngine!;
         Assert.True(SpinWait.SpinUntil(() => engine.Running == 0 && engine.KvBytesReserved == 0, TimeSpan.FromSeconds(30)));
     }
 

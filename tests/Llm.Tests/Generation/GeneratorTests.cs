@@ -1,3 +1,4 @@
+using Rag.Llm.Engine;
 using Rag.Llm.Generation;
 using Rag.Llm.Serving;
 
@@ -139,14 +140,15 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task Cancellation_stops_within_one_step_and_frees_the_cache()
     {
-        var generator = _model.Generator();
+        using var model = TinyDecoders.LongContextModel();
+        var generator = model.Generator(contextLength: 4096);
         using var cancel = new CancellationTokenSource();
         var stats = new GenerationStats();
         var countedAfterCancel = -1;
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in generator.GenerateAsync(Prompt("cancel me"), new GenerationOptions { MaxNewTokens = 200 }, stats, cancel.Token))
+            await foreach (var _ in generator.GenerateAsync(model.Tokenizer.Encode("cancel me", addSpecialTokens: false), new GenerationOptions { MaxNewTokens = 4000 }, stats, cancel.Token))
             {
                 if (stats.CompletionTokens >= 3 && countedAfterCancel < 0)
                 {
@@ -160,7 +162,7 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.Equal(FinishReason.Cancelled, stats.FinishReason);
         Assert.InRange(stats.CompletionTokens, countedAfterCancel, countedAfterCancel + 1);
-        AssertEngineEmpties();
+        AssertEngineEmpties(model.LastEngine!);
     }
 
     [Fact]
@@ -228,9 +230,10 @@ public sealed class GeneratorTests : IDisposable
     }
 
     /// <summary>The engine retires a sequence on its own thread: wait (generously) until it has.</summary>
-    private void AssertEngineEmpties()
+    private void AssertEngineEmpties() => AssertEngineEmpties(_model.LastEngine!);
+
+    private static void AssertEngineEmpties(EngineLoop engine)
     {
-        var engine = _model.LastEngine!;
         Assert.True(SpinWait.SpinUntil(() => engine.Running == 0 && engine.KvBytesReserved == 0, TimeSpan.FromSeconds(30)));
     }
 
