@@ -25,7 +25,7 @@ public class BatchedDecodingTests
     {
         using var session = TinyDecoders.Load(layout);
         var vocab = session.VocabSize;
-        var alone = Plan.Select(p => Alone(session, p.Prompt, p.Steps)).ToArray();
+        var alone = Plan.Select(p => SingleSequence.Greedy(session, Capacity, p.Prompt, p.Steps)).ToArray();
 
         using var cache = session.CreateCacheManager(4, TinyDecoders.KvBytes(session, 4, Capacity), Capacity);
         using var executor = new ModelExecutor(session, cache, Capacity);
@@ -84,7 +84,7 @@ public class BatchedDecodingTests
         using var session = TinyDecoders.Load(layout);
         var vocab = session.VocabSize;
         int[] prompt = [9, 8, 7, 6, 5, 4, 3, 2, 1, 11, 13, 17, 19];
-        var oneShot = Alone(session, prompt, 6);
+        var oneShot = SingleSequence.Greedy(session, Capacity, prompt, 6);
         using var chunked = new SingleSequence(session, Capacity, prompt.Length);
         var logits = new float[vocab];
         var tokens = new List<int>();
@@ -115,24 +115,5 @@ public class BatchedDecodingTests
         }
         tokens.Add(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits));
         return worst;
-    }
-
-    private static (List<int> Tokens, List<float[]> Logits) Alone(DecoderSession session, int[] prompt, int steps)
-    {
-        using var sequence = new SingleSequence(session, Capacity, prompt.Length);
-        var logits = new float[session.VocabSize];
-        var tokens = new List<int>();
-        var seen = new List<float[]>();
-        sequence.Run(prompt, logits);
-        for (var step = 0; step < steps; step++)
-        {
-            seen.Add([.. logits]);
-            tokens.Add(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits));
-            if (step < steps - 1)
-            {
-                sequence.Run([tokens[^1]], logits);
-            }
-        }
-        return (tokens, seen);
     }
 }

@@ -34,7 +34,7 @@ public class PrefixCacheTests
         executor.Prefill(second, Second.AsSpan(reused), logits);
         cache.CompletePrefill(second);
         var produced = new List<int>();
-        var expected = Recompute(session, Second, 6);
+        var expected = SingleSequence.Greedy(session, Capacity, Second, 6);
         var worst = 0f;
         for (var step = 0; step < 6; step++)
         {
@@ -111,21 +111,5 @@ public class PrefixCacheTests
         // Whole blocks of four, never the prompt's last token: Second shares two blocks with First; First again
         // finds its three; the longer Second finds Second's three.
         Assert.Equal([0, 8, 12, 12], reused);
-    }
-
-    private static (List<int> Tokens, List<float[]> Logits) Recompute(DecoderSession session, int[] prompt, int steps)
-    {
-        using var sequence = new SingleSequence(session, Capacity, prompt.Length);
-        var logits = new float[session.VocabSize];
-        var tokens = new List<int>();
-        var seen = new List<float[]>();
-        sequence.Run(prompt, logits);
-        for (var step = 0; step < steps; step++)
-        {
-            seen.Add([.. logits]);
-            tokens.Add(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits));
-            sequence.Run([tokens[^1]], logits);
-        }
-        return (tokens, seen);
     }
 }

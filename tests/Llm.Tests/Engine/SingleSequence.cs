@@ -20,6 +20,26 @@ internal sealed class SingleSequence : IDisposable
 
     public KvSlot Slot { get; }
 
+    /// <summary>Greedy decoding of <paramref name="prompt"/> alone: each step's logits and the token picked from them.</summary>
+    public static (List<int> Tokens, List<float[]> Logits) Greedy(DecoderSession session, int capacity, int[] prompt, int steps)
+    {
+        using var sequence = new SingleSequence(session, capacity, prompt.Length);
+        var logits = new float[session.VocabSize];
+        var tokens = new List<int>();
+        var seen = new List<float[]>();
+        sequence.Run(prompt, logits);
+        for (var step = 0; step < steps; step++)
+        {
+            seen.Add([.. logits]);
+            tokens.Add(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits));
+            if (step < steps - 1)
+            {
+                sequence.Run([tokens[^1]], logits);
+            }
+        }
+        return (tokens, seen);
+    }
+
     public int Position => Slot.Length;
 
     /// <summary>Prompt tokens (one Run, or several chunks with <see cref="Chunk"/>) until <see cref="Join"/>; then one
