@@ -8,6 +8,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Rag.Api.Auth;
 using Rag.Api.Contracts.Rag;
+using Rag.Api.Contracts.Text;
 using Rag.Api.Endpoints;
 using Rag.Api.Endpoints.Asking;
 using Rag.Api.Endpoints.Documents;
@@ -71,7 +72,8 @@ internal sealed class RagTools(
         CancellationToken cancellationToken = default) =>
         ToolResults.RunAsync(async () =>
         {
-            if (await CheckAsync(context, collection, top_k, cancellationToken) is { } problem)
+            if ((InvalidText(("query", query), ("collection", collection)) ?? InvalidText(filter)
+                ?? await CheckAsync(context, collection, top_k, cancellationToken)) is { } problem)
             {
                 return problem;
             }
@@ -100,7 +102,7 @@ internal sealed class RagTools(
             {
                 return ToolResults.Error(Problems.QuestionTooLong(question.Length, maxLength));
             }
-            if (await CheckAsync(context, collection, top_k, cancellationToken) is { } problem)
+            if ((InvalidText(("question", question), ("collection", collection)) ?? await CheckAsync(context, collection, top_k, cancellationToken)) is { } problem)
             {
                 return problem;
             }
@@ -141,6 +143,17 @@ internal sealed class RagTools(
             {
                 return ToolResults.Error(Problems.BadRequest(
                     $"The document is missing fields or has invalid ones: 'name' needs 1 to {MaxNameLength} characters and 'text' is required."));
+            }
+            if (InvalidText(("collection", collection), ("name", name), ("text", text)) is { } invalid)
+            {
+                return invalid;
+            }
+            foreach (var (key, value) in tags ?? [])
+            {
+                if (InvalidText(("tags", key), ($"tags.{key}", value)) is { } invalidTag)
+                {
+                    return invalidTag;
+                }
             }
             if (UploadReader.ValidateTags(tags) is { } tagError)
             {
@@ -198,6 +211,40 @@ internal sealed class RagTools(
             }
             return ToolResults.Error(info is null ? Problems.CollectionNotFound(collection) : Problems.DocumentNotFound(collection, id));
         }, logger, cancellationToken);
+
+    // Arguments are held to the text rules of HTTP bodies, with the same problem: a NUL or unpaired surrogate never
+    // reaches PostgreSQL (which cannot store it) as a server error.
+    private static CallToolResult? InvalidText(params ReadOnlySpan<(string Name, string? Value)> arguments)
+    {
+        foreach (var (name, value) in arguments)
+        {
+            if (value is not null && TextRules.Flaw(value) is { } flaw)
+            {
+                return ToolResults.Error(Problems.BadRequest(TextRules.Describe($"'{name}'", flaw), "Invalid text"));
+            }
+        }
+        return null;
+    }
+
+    // A filter's strings are checked by reading it again through the converter HTTP bodies use, which names the place.
+    private static CallToolResult? InvalidText(JsonElement? filter)
+    {
+        if (filter is not { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } f)
+        {
+            return null;
+        }
+        try
+        {
+            JsonSerializer.Deserialize<JsonElement>(f.GetRawText(), StrictFilterJson);
+            return null;
+        }
+        catch (InvalidTextException invalid)
+        {
+            return ToolResults.Error(Problems.BadRequest(invalid.Message.Replace("'$", "'filter", StringComparison.Ordinal), "Invalid text"));
+        }
+    }
+
+    private static readonly JsonSerializerOptions StrictFilterJson = new() { Converters = { new StrictJsonElementConverter() } };
 
     // An authenticated call always carries its user; a missing one is treated as a key with no collections.
     private static ClaimsPrincipal User(RequestContext<CallToolRequestParams> context) => context.User ?? new ClaimsPrincipal();

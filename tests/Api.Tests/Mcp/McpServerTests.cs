@@ -192,6 +192,30 @@ public sealed class McpServerTests(McpApiServer server) : IClassFixture<McpApiSe
     }
 
     [Fact]
+    public async Task Arguments_with_a_NUL_are_tool_errors_and_store_nothing()
+    {
+        await using var client = await server.ConnectAsync(McpApiServer.AdminKey);
+        var before = await server.CountRowsAsync("documents");
+
+        var ingest = await client.CallToolAsync("ingest_text", new Dictionary<string, object?>
+        {
+            ["collection"] = McpApiServer.TeamA, ["name"] = "bad\0name.txt", ["text"] = "Some text.",
+        });
+        var search = await client.CallToolAsync("search", new Dictionary<string, object?>
+        {
+            ["query"] = "cats", ["collection"] = McpApiServer.TeamA, ["filter"] = JsonDocument.Parse("{\"topic\":\"a\\u0000b\"}").RootElement,
+        });
+
+        Assert.True(ingest.IsError);
+        Assert.Equal(400, Structured(ingest).GetProperty("status").GetInt32());
+        Assert.Contains("'name' contains a NUL character", Text(ingest), StringComparison.Ordinal);
+        Assert.True(search.IsError);
+        Assert.Equal(400, Structured(search).GetProperty("status").GetInt32());
+        Assert.Contains("'filter.topic' contains a NUL character", Text(search), StringComparison.Ordinal);
+        Assert.Equal(before, await server.CountRowsAsync("documents"));
+    }
+
+    [Fact]
     public async Task Get_document_of_an_unknown_id_is_a_not_found_tool_error()
     {
         await using var client = await server.ConnectAsync(McpApiServer.AdminKey);
