@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.Tokenizers;
@@ -50,13 +51,13 @@ for (var i = 0; i < chunks.Count; i++)
 {
     var ids = reference.Ids(chunks[i]);
     var expected = reference.Embed(ids);
-    afterCos.Add(Cosine(expected, ours[i].Vector.Span));
+    afterCos.Add(TensorPrimitives.CosineSimilarity(expected, ours[i].Vector.Span));
     var (mine, _) = tokenizer.EncodeIds(chunks[i], addSpecialTokens: true, maxTokens: model.MaxSequenceLength);
     identicalAfter += mine.Select(t => (long)t).SequenceEqual(ids) ? 1 : 0;
     var content = before.EncodeToIds(chunks[i], addSpecialTokens: false);
     long[] old = [101, .. content.Take(model.MaxSequenceLength - 2).Select(t => (long)t), 102];
     identicalBefore += old.SequenceEqual(ids) ? 1 : 0;
-    beforeCos.Add(Cosine(expected, reference.Embed(old)));
+    beforeCos.Add(TensorPrimitives.CosineSimilarity(expected, reference.Embed(old)));
 }
 
 Console.WriteLine(JsonSerializer.Serialize(new
@@ -81,14 +82,3 @@ static object Summary(List<double> cos, int identicalIds)
     };
 }
 
-static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-{
-    double dot = 0, na = 0, nb = 0;
-    for (var i = 0; i < a.Length; i++)
-    {
-        dot += a[i] * b[i];
-        na += a[i] * a[i];
-        nb += b[i] * b[i];
-    }
-    return dot / Math.Sqrt(na * nb);
-}

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 
@@ -41,7 +42,7 @@ public sealed partial class ParaphraseRetrievalTests
         var queries = await generator.GenerateAsync(Pairs.Select(p => p.Query), queryOptions);
         for (var q = 0; q < Pairs.Length; q++)
         {
-            var scores = passages.Select(p => HfReferenceTests.Cosine(queries[q].Vector.Span, p.Vector.Span)).ToList();
+            var scores = passages.Select(p => TensorPrimitives.CosineSimilarity(queries[q].Vector.Span, p.Vector.Span)).ToList();
             Assert.True(scores.IndexOf(scores.Max()) == q, $"'{Pairs[q].Query}' ranked another passage first: {string.Join(", ", scores.Select(s => s.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
         }
     }
