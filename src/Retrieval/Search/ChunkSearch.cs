@@ -19,6 +19,9 @@ public sealed class ChunkSearch(
     /// <summary>RRF's k: damps the weight of the very first ranks (the value from the original paper).</summary>
     private const int RrfK = 60;
 
+    /// <summary>Lexemes of a question up to which pairs of them pick the full-text candidates (16 make 120 pairs).</summary>
+    private const int MaxPairedLexemes = 16;
+
     private const string HitColumns =
         "c.id, c.document_id, d.name, c.ordinal, c.text, c.section_path, c.page, c.start_offset, c.end_offset, c.tags::text";
 
@@ -194,6 +197,7 @@ public sealed class ChunkSearch(
         {
             command.Parameters.AddWithValue("text", text!);
             command.Parameters.AddWithValue("rrf", RrfK);
+            command.Parameters.AddWithValue("max_paired", MaxPairedLexemes);
             command.CommandText = HybridSql(filter, MatchAnyTerm(text!));
         }
         else
@@ -227,9 +231,9 @@ public sealed class ChunkSearch(
         """;
 
     /// <summary>
-    /// websearch_to_tsquery ANDs plain words, so a question would only match chunks containing every
-    /// one of its words. Without search syntax (quotes, "or", -negation) any word may match and
-    /// ts_rank_cd ranks chunks matching more of them higher; with syntax the user's query is kept as written.
+    /// websearch_to_tsquery ANDs plain words, so a question would only match chunks containing every one of its words.
+    /// Without search syntax (quotes, "or", -negation) any of its words may match instead (see <see cref="TextRanksSql"/>);
+    /// with syntax the user's query is kept as written.
     /// </summary>
     private static bool MatchAnyTerm(string text) =>
         !text.Contains('"', StringComparison.Ordinal)
@@ -237,25 +241,62 @@ public sealed class ChunkSearch(
         && !text.Contains(" -", StringComparison.Ordinal)
         && !text.Contains(" or ", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The full-text side: the best <c>@candidates</c> chunks by ts_rank. A plain question ORs its lexemes (as
+    /// to_tsvector indexed the chunks), and ranking every chunk holding any of them meant ranking every chunk holding a
+    /// common word such as "database" (3,207 of 10,604 manual chunks for one question). But ts_rank gives a chunk
+    /// holding two of the lexemes more than any number of repeats of one can reach (unweighted vectors: one
+    /// occurrence counts 1, all repeats of it together at most π²/6 ≈ 1.64), so when at least <c>@candidates</c>
+    /// chunks hold two, the best <c>@candidates</c> are among them: those are found through a tsquery ORing every
+    /// pair of lexemes and only they are ranked. Otherwise (or beyond <see cref="MaxPairedLexemes"/> lexemes) every
+    /// chunk holding any lexeme is ranked. The results are the same either way (HybridRankingTests).
+    /// The tsqueries are read through scalar subqueries, which PostgreSQL evaluates once (InitPlans) and hands to the
+    /// GIN index on text_search; joined in as a row source they were join variables the index could not use.
+    /// </summary>
+    private static string TextRanksSql(string filter, bool matchAnyTerm) => matchAnyTerm
+        ? $"""
+        query_lexemes AS (
+            SELECT '''' || replace(replace(lexeme, '\', '\\'), '''', '''''') || '''' AS lexeme, row_number() OVER () AS n
+            FROM unnest(to_tsvector('english', @text))),
+        text_query AS (
+            SELECT (SELECT string_agg(lexeme, ' | ') FROM query_lexemes)::tsquery AS any_lexeme,
+                   (SELECT string_agg(a.lexeme || ' & ' || b.lexeme, ' | ')
+                    FROM query_lexemes a JOIN query_lexemes b ON a.n < b.n
+                    WHERE (SELECT count(*) FROM query_lexemes) <= @max_paired)::tsquery AS two_lexemes),
+        sharing_two AS MATERIALIZED (
+            SELECT c.id, ts_rank(c.text_search, (SELECT any_lexeme FROM text_query)) AS score
+            FROM chunks c
+            WHERE c.collection_id = @collection AND c.text_search @@ (SELECT two_lexemes FROM text_query) AND {filter}),
+        text_ranks AS (
+            SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank
+            FROM (SELECT id, score FROM sharing_two
+                  WHERE (SELECT count(*) FROM sharing_two) >= @candidates
+                  UNION ALL
+                  SELECT c.id, ts_rank(c.text_search, (SELECT any_lexeme FROM text_query))
+                  FROM chunks c
+                  WHERE (SELECT count(*) FROM sharing_two) < @candidates
+                    AND c.collection_id = @collection AND c.text_search @@ (SELECT any_lexeme FROM text_query) AND {filter}) ranked
+            ORDER BY rank
+            LIMIT @candidates)
+        """
+        : $"""
+        text_query AS (SELECT websearch_to_tsquery('english', @text) AS q),
+        text_ranks AS (
+            SELECT c.id, row_number() OVER (ORDER BY ts_rank(c.text_search, (SELECT q FROM text_query)) DESC, c.id) AS rank
+            FROM chunks c
+            WHERE c.collection_id = @collection AND c.text_search @@ (SELECT q FROM text_query) AND {filter}
+            ORDER BY rank
+            LIMIT @candidates)
+        """;
+
     // Each ranking contributes 1 / (k + rank); a chunk found by both rises above one found by either.
-    // The tsquery is read through a scalar subquery, which PostgreSQL evaluates once (an InitPlan) and hands to the
-    // GIN index on text_search. Joined in as a row source it was a join variable the index could not use, so every
-    // chunk of the collection was read and tested with @@ (issue 12). ts_rank_cd still runs on every matching chunk:
-    // see bench/Quality/README.md for what that costs and why it is left as it is.
     private static string HybridSql(string filter, bool matchAnyTerm) =>
         $"""
         WITH {NearestSql(filter)},
         vector_ranks AS (
             SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
             FROM nearest WHERE 1 - distance >= @min),
-        text_query AS (
-            SELECT {(matchAnyTerm ? "replace(websearch_to_tsquery('english', @text)::text, '&', '|')::tsquery" : "websearch_to_tsquery('english', @text)")} AS q),
-        text_ranks AS (
-            SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.text_search, (SELECT q FROM text_query)) DESC, c.id) AS rank
-            FROM chunks c
-            WHERE c.collection_id = @collection AND c.text_search @@ (SELECT q FROM text_query) AND {filter}
-            ORDER BY rank
-            LIMIT @candidates),
+        {TextRanksSql(filter, matchAnyTerm)},
         fused AS (
             SELECT coalesce(v.id, t.id) AS id,
                    coalesce(1.0 / (@rrf + v.rank), 0) + coalesce(1.0 / (@rrf + t.rank), 0) AS score,
