@@ -5,16 +5,17 @@ using Rag.Llm.Onnx;
 
 namespace Rag.Llm.Bench;
 
-/// <summary>The engine's single-token step with nothing around it: a binding whose tensors are made once for a
-/// fixed past length, run back to back. What ONNX Runtime alone costs for these shapes.</summary>
-internal sealed class BareDecodeStep : IDisposable
+/// <summary>One model Run with nothing around it: <c>tokens</c> new positions after a fixed past (a decode step with
+/// one token, a prefill with no past), through a binding whose tensors are made once and run back to back. What ONNX
+/// Runtime alone costs for these shapes.</summary>
+internal sealed class BareRun : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly OrtIoBinding _binding;
     private readonly RunOptions _runOptions = new();
     private readonly List<OrtValue> _owned = [];
 
-    public BareDecodeStep(DecoderSession session, int past)
+    public BareRun(DecoderSession session, int past, int tokens = 1)
     {
         var layout = session.Layout;
         if (layout.KvType != TensorElementType.Float || layout.IdType != TensorElementType.Int64)
@@ -23,18 +24,19 @@ internal sealed class BareDecodeStep : IDisposable
         }
         _session = session.Session;
         _binding = _session.CreateIoBinding();
-        _binding.BindInput(DecoderLayout.InputIds, Tensor(new long[] { 1 }, 1, 1));
+        var total = past + tokens;
+        _binding.BindInput(DecoderLayout.InputIds, Tensor(Enumerable.Range(1, tokens).Select(i => (long)i).ToArray(), 1, tokens));
         if (layout.HasAttentionMask)
         {
-            _binding.BindInput(DecoderLayout.AttentionMask, Tensor(Enumerable.Repeat(1L, past + 1).ToArray(), 1, past + 1));
+            _binding.BindInput(DecoderLayout.AttentionMask, Tensor(Enumerable.Repeat(1L, total).ToArray(), 1, total));
         }
         if (layout.HasPositionIds)
         {
-            _binding.BindInput(DecoderLayout.PositionIds, Tensor(new long[] { past }, 1, 1));
+            _binding.BindInput(DecoderLayout.PositionIds, Tensor(Enumerable.Range(past, tokens).Select(i => (long)i).ToArray(), 1, tokens));
         }
         var shared = layout.Kv == KvLayout.Shared;
         var heads = layout.NumKeyValueHeads;
-        var capacity = shared ? past + 1 : past;
+        var capacity = shared ? total : past;
         for (var l = 0; l < layout.NumLayers; l++)
         {
             var key = Tensor(new float[capacity * heads * layout.HeadDim], 1, heads, capacity, layout.HeadDim);
@@ -42,16 +44,17 @@ internal sealed class BareDecodeStep : IDisposable
             _binding.BindInput(layout.PastKeyNames[l], key);
             _binding.BindInput(layout.PastValueNames[l], value);
             _binding.BindOutput(layout.PresentKeyNames[l],
-                shared ? key : Tensor(new float[(past + 1) * heads * layout.HeadDim], 1, heads, past + 1, layout.HeadDim));
+                shared ? key : Tensor(new float[total * heads * layout.HeadDim], 1, heads, total, layout.HeadDim));
             _binding.BindOutput(layout.PresentValueNames[l],
-                shared ? value : Tensor(new float[(past + 1) * heads * layout.HeadDim], 1, heads, past + 1, layout.HeadDim));
+                shared ? value : Tensor(new float[total * heads * layout.HeadDim], 1, heads, total, layout.HeadDim));
         }
-        _binding.BindOutput(DecoderLayout.Logits, Tensor(new float[session.VocabSize], 1, 1, session.VocabSize));
+        // The graph's logits cover every new position: ONNX Runtime allocates them, as ModelExecutor's prefill lets it.
+        _binding.BindOutputToDevice(DecoderLayout.Logits, OrtMemoryInfo.DefaultInstance);
         _session.RunWithBinding(_runOptions, _binding);
     }
 
     /// <summary>Times of <paramref name="steps"/> back-to-back runs.</summary>
-    public IEnumerable<double> StepMilliseconds(int steps)
+    public IEnumerable<double> Milliseconds(int steps)
     {
         var times = new double[steps];
         for (var i = 0; i < steps; i++)

@@ -15,23 +15,28 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
     private const int Context = 2304;
     private const int PromptTokens = 120;
     private const int NewTokens = 32;
-    private const int ChunkTokens = 32;
+    private static readonly int DefaultChunkTokens = new LlmOptions().PrefillChunkTokens;
     private readonly int _vocab = session.VocabSize;
 
     public void Run(Dictionary<string, object> figures)
     {
         int[] concurrency = quick ? [1, 2, 8] : [1, 2, 4, 8, 16];
         using (var metrics = new LlmMetrics())
-        using (var engine = new EngineLoop(session, EngineSetup.Settings(session, 16, Context, ChunkTokens), metrics))
+        using (var engine = new EngineLoop(session, EngineSetup.Settings(session, 16, Context, DefaultChunkTokens), metrics))
         {
             var generator = new Generator(engine, tokenizer, [], Context, _vocab, metrics);
             Generate(generator, Prompt(1, 16), 4);
             var single = 0.0;
             foreach (var n in concurrency)
             {
-                var clock = Stopwatch.StartNew();
-                Task.WaitAll([.. Enumerable.Range(0, n).Select(i => Task.Run(() => Generate(generator, Prompt(100 + (n * 20) + i, PromptTokens), NewTokens)))]);
-                var tokensPerSecond = n * NewTokens / clock.Elapsed.TotalSeconds;
+                // Best of a few rounds: a neighbour's load only ever slows a round down.
+                var tokensPerSecond = Enumerable.Range(0, quick ? 1 : 3).Max(round =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    Task.WaitAll([.. Enumerable.Range(0, n).Select(i => Task.Run(() =>
+                        Generate(generator, Prompt(100 + (round * 1000) + (n * 20) + i, PromptTokens), NewTokens)))]);
+                    return n * NewTokens / clock.Elapsed.TotalSeconds;
+                });
                 single = n == 1 ? tokensPerSecond : single;
                 figures[$"aggregate_tok_s_{n}"] = Round(tokensPerSecond);
                 figures[$"ratio_aggregate_{n}_over_1"] = Round(tokensPerSecond / single);
@@ -49,14 +54,15 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
         figures["ttft_ms_prefix_uncached_1000"] = Round(uncached);
         figures["ratio_ttft_cached_over_uncached"] = Round(cached / uncached);
 
-        var alone = InterTokenP99(prefillChunkTokens: ChunkTokens, withLongPrefill: false);
-        var chunked = InterTokenP99(prefillChunkTokens: ChunkTokens, withLongPrefill: true);
-        var whole = InterTokenP99(prefillChunkTokens: 0, withLongPrefill: true);
+        var alone = InterTokenP99(prefillChunkTokens: DefaultChunkTokens, withLongPrefill: false);
         figures["itl_p99_ms_alone"] = Round(alone);
-        figures[$"itl_p99_ms_during_2000_prefill_chunked_{ChunkTokens}"] = Round(chunked);
-        figures["itl_p99_ms_during_2000_prefill_unchunked"] = Round(whole);
-        figures["ratio_itl_chunked_over_alone"] = Round(chunked / alone);
-        figures["ratio_itl_unchunked_over_alone"] = Round(whole / alone);
+        foreach (var chunk in new[] { 16, 32, 64, DefaultChunkTokens, 0 }.Distinct())
+        {
+            var during = InterTokenP99(prefillChunkTokens: chunk, withLongPrefill: true);
+            var name = chunk == 0 ? "unchunked" : $"chunked_{chunk}";
+            figures[$"itl_p99_ms_during_2000_prefill_{name}"] = Round(during);
+            figures[$"ratio_itl_{name}_over_alone"] = Round(during / alone);
+        }
     }
 
     /// <summary>Median time of one decode Run advancing <paramref name="batch"/> sequences at context 128.</summary>
@@ -88,7 +94,7 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
     private (double Cached, double Uncached) TimeToFirstTokenWithCachedPrefix()
     {
         using var metrics = new LlmMetrics();
-        var settings = EngineSetup.Settings(session, 2, Context, ChunkTokens) with
+        var settings = EngineSetup.Settings(session, 2, Context, DefaultChunkTokens) with
         {
             PrefixCacheBytes = 1100 * session.Layout.NumLayers * 2L * session.Layout.BytesPerPosition,
             PrefixBlockTokens = 32,
@@ -102,25 +108,35 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
         return (cached, uncached);
     }
 
-    /// <summary>p99 of a 64-token stream's inter-token latencies, alone or while a 2,000-token prompt is prefilled.</summary>
+    /// <summary>p99 of a 64-token stream's inter-token latencies, alone or while a 2,000-token prompt is prefilled.
+    /// The long prompt is submitted once the stream has sampled 4 tokens, watched on the engine's own count: the
+    /// forged tokenizer turns most of this model's ids into no text, so the stream's reader sees almost nothing
+    /// until the end and cannot be the trigger.</summary>
     private double InterTokenP99(int prefillChunkTokens, bool withLongPrefill)
     {
         using var metrics = new LlmMetrics();
         using var engine = new EngineLoop(session, EngineSetup.Settings(session, 2, Context, prefillChunkTokens), metrics);
         var generator = new Generator(engine, tokenizer, [], Context, _vocab, metrics);
         var stats = new GenerationStats();
-        Task? longPrefill = null;
-        Task.Run(async () =>
+        var stream = Task.Run(async () =>
         {
             await foreach (var _ in generator.GenerateAsync(Prompt(11, 64), new GenerationOptions { MaxNewTokens = 64 }, stats))
             {
-                if (withLongPrefill && longPrefill is null && stats.CompletionTokens >= 4)
-                {
-                    longPrefill = Task.Run(() => Generate(generator, Prompt(12, 2000), 1));
-                }
             }
-        }).GetAwaiter().GetResult();
-        longPrefill?.GetAwaiter().GetResult();
+        });
+        if (withLongPrefill)
+        {
+            while (stats.CompletionTokens < 4)
+            {
+                Thread.Sleep(1);
+            }
+            if (stats.FinishReason is not null)
+            {
+                throw new InvalidOperationException("The stream ended before the long prompt arrived: nothing would be measured.");
+            }
+            Generate(generator, Prompt(12, 2000), 1);
+        }
+        stream.GetAwaiter().GetResult();
         var times = stats.TokenTimes;
         var gaps = Enumerable.Range(1, times.Count - 1).Select(i => (times[i] - times[i - 1]).TotalMilliseconds).Order().ToList();
         return gaps[Math.Min(gaps.Count - 1, (int)Math.Ceiling(gaps.Count * 0.99) - 1)];

@@ -49,7 +49,7 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         {
             // Engine and bare runs alternate so both see the same background load; medians of single steps
             // keep a busy machine's stalls out of both.
-            using var bareStep = new BareDecodeStep(session, context + (_steps / 2));
+            using var bareStep = new BareRun(session, context + (_steps / 2));
             var engineSteps = new List<double>();
             var bareSteps = new List<double>();
             var aroundRun = new List<double>();
@@ -60,7 +60,7 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
                 engineSteps.AddRange(Enumerable.Range(1, times.Count - 1).Select(i => (times[i] - times[i - 1]).TotalMilliseconds));
                 // Measured inside the same steps, so background load cancels out of this ratio.
                 aroundRun.Add((stats.DecodeDuration - stats.DecodeModelTime) / stats.DecodeModelTime);
-                bareSteps.AddRange(bareStep.StepMilliseconds(_steps));
+                bareSteps.AddRange(bareStep.Milliseconds(_steps));
             }
             var engine = Median(engineSteps);
             var bare = Median(bareSteps);

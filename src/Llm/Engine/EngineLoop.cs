@@ -151,22 +151,23 @@ public sealed class EngineLoop : IDisposable
             var last = prefilling.Prefilled + chunk.Length == prefilling.Prompt.Length;
             var logits = last ? _logits.AsSpan(0, _vocab) : [];
             var tokens = chunk.ToArray();
-            var failed = Execute([prefilling], () =>
-            {
-                _executor.Prefill(prefilling.Slot!, tokens, _logits.AsSpan(0, last ? _vocab : 0));
-                if (last)
-                {
-                    _cache.StorePrefix(prefilling.Slot!, prefilling.Prompt);
-                    _cache.CompletePrefill(prefilling.Slot!);
-                }
-            });
+            var failed = Execute([prefilling], () => _executor.Prefill(prefilling.Slot!, tokens, _logits.AsSpan(0, last ? _vocab : 0)));
             _metrics.RecordStep(0, chunk.Length);
             if (!failed)
             {
                 prefilling.Prefill(chunk.Length);
                 if (last)
                 {
-                    if (prefilling.Accept(logits))
+                    // The first token goes out before the prompt's keys and values are copied into the prefix cache
+                    // (tens of megabytes for a long prompt), and the copy is made before a finished sequence's row is freed.
+                    var finished = prefilling.Accept(logits);
+                    var slot = prefilling.Slot!;
+                    failed = Execute([prefilling], () =>
+                    {
+                        _cache.StorePrefix(slot, prefilling.Prompt);
+                        _cache.CompletePrefill(slot);
+                    });
+                    if (finished && !failed)
                     {
                         _scheduler.Retire(prefilling);
                     }

@@ -4,8 +4,9 @@ using Rag.Llm.Serving;
 namespace Rag.Llm.Engine;
 
 /// <summary>Decides who runs in a step: retires cancelled sequences, admits waiting ones (oldest first) while the
-/// <see cref="KvCacheManager"/> holds them (starting each from its longest cached prompt prefix), then gives every prefilled sequence its decode token and the oldest
-/// prefilling one a chunk of its prompt. Requests arrive from any thread; everything else runs on the engine's.</summary>
+/// <see cref="KvCacheManager"/> holds them (starting each from its longest cached prompt prefix), then gives every
+/// prefilled sequence its decode token and the oldest prefilling one a chunk of its prompt (the whole rest of it when
+/// no sequence is decoding). Requests arrive from any thread; everything else runs on the engine's.</summary>
 internal sealed class Scheduler(KvCacheManager cache, int maxQueued, int prefillChunkTokens)
 {
     private readonly ConcurrentQueue<Sequence> _arrived = new();
@@ -86,12 +87,17 @@ internal sealed class Scheduler(KvCacheManager cache, int maxQueued, int prefill
                 plan.Decoding.Add(sequence);
                 plan.DecodingSlots.Add(sequence.Slot!);
             }
-            else if (plan.Prefill is null)
+            else
             {
-                var left = sequence.Prompt.Length - sequence.Prefilled;
-                plan.Prefill = sequence;
-                plan.PrefillTokens = prefillChunkTokens > 0 ? Math.Min(left, prefillChunkTokens) : left;
+                plan.Prefill ??= sequence;
             }
+        }
+        if (plan.Prefill is { } prefilling)
+        {
+            // Chunks keep the decoding sequences' streams moving. With none decoding nobody waits on this prefill, so
+            // the rest of the prompt runs at once: the fewest Runs and the earliest first token.
+            var left = prefilling.Prompt.Length - prefilling.Prefilled;
+            plan.PrefillTokens = prefillChunkTokens > 0 && plan.Decoding.Count > 0 ? Math.Min(left, prefillChunkTokens) : left;
         }
     }
 

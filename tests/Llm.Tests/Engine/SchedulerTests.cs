@@ -115,16 +115,37 @@ public sealed class SchedulerTests : IDisposable
     {
         using var cache = _gqa.Session.CreateCacheManager(2, TinyDecoders.KvBytes(_gqa.Session, 2, Context), Context);
         var scheduler = new Scheduler(cache, maxQueued: 4, prefillChunkTokens: 4);
+        var decoding = NewSequence(_gqa, promptLength: 3);
         var sequence = NewSequence(_gqa, promptLength: 10);
         var plan = new StepPlan();
+        scheduler.Submit(decoding);
+        scheduler.Schedule(plan, []);
+        Assert.Equal((decoding, 3), (plan.Prefill, plan.PrefillTokens));
+        decoding.Prefill(3);
         scheduler.Submit(sequence);
 
         scheduler.Schedule(plan, []);
+        Assert.Equal([decoding], plan.Decoding);
         Assert.Equal((sequence, 4), (plan.Prefill, plan.PrefillTokens));
         sequence.Prefill(4);
         sequence.Prefill(4);
         scheduler.Schedule(plan, []);
         Assert.Equal((sequence, 2), (plan.Prefill, plan.PrefillTokens));
+    }
+
+    [Fact]
+    public void With_no_sequence_decoding_the_rest_of_a_prompt_runs_at_once()
+    {
+        using var cache = _gqa.Session.CreateCacheManager(2, TinyDecoders.KvBytes(_gqa.Session, 2, Context), Context);
+        var scheduler = new Scheduler(cache, maxQueued: 4, prefillChunkTokens: 4);
+        var sequence = NewSequence(_gqa, promptLength: 10);
+        var plan = new StepPlan();
+        scheduler.Submit(sequence);
+
+        scheduler.Schedule(plan, []);
+
+        Assert.Empty(plan.Decoding);
+        Assert.Equal((sequence, 10), (plan.Prefill, plan.PrefillTokens));
     }
 
     public void Dispose()
