@@ -34,8 +34,8 @@ public sealed class LlmOptions : IValidatableObject
     [Range(1L, long.MaxValue)]
     public long? KvCacheBytes { get; set; }
 
-    /// <summary>Prompt tokens per prefill chunk, interleaved with the running sequences' decode steps (a prompt with no
-    /// sequence decoding beside it runs whole); 0 runs every prompt in one Run.</summary>
+    /// <summary>Prompt tokens per prefill chunk, interleaved with the running sequences' decode steps (with no sequence
+    /// decoding, a prefill Run takes four chunks); 0 runs every prompt in one Run.</summary>
     [Range(0, 1 << 20)]
     public int PrefillChunkTokens { get; set; } = 256;
 

@@ -6,7 +6,7 @@ namespace Rag.Llm.Engine;
 /// <summary>The engine of one loaded model. A single thread owns the session's <see cref="ModelExecutor"/>, the
 /// <see cref="Scheduler"/> and the <see cref="KvCacheManager"/> and repeats one step — schedule → execute → update:
 /// the scheduler admits waiting requests and retires cancelled ones; every prefilled sequence advances by one token
-/// in one batched decode Run, then the oldest prefilling sequence runs one chunk of its prompt, or all of it when no
+/// in one batched decode Run, then the oldest prefilling sequence runs one chunk of its prompt, or several when no
 /// sequence is decoding (a separate Run: the graphs take one sequence length for the whole batch, so a chunk beside
 /// 1-token decodes would pad every decode row to the chunk's length); each sequence samples its token, streams its
 /// text through its channel and is retired, its KV freed, the moment it ends.</summary>

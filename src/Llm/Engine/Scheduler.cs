@@ -5,10 +5,14 @@ namespace Rag.Llm.Engine;
 
 /// <summary>Decides who runs in a step: retires cancelled sequences, admits waiting ones (oldest first) while the
 /// <see cref="KvCacheManager"/> holds them (starting each from its longest cached prompt prefix), then gives every
-/// prefilled sequence its decode token and the oldest prefilling one a chunk of its prompt (the whole rest of it when
-/// no sequence is decoding). Requests arrive from any thread; everything else runs on the engine's.</summary>
+/// prefilled sequence its decode token and the oldest prefilling one a chunk of its prompt (up to
+/// <see cref="LonePrefillChunks"/> chunks when no sequence is decoding). Requests arrive from any thread; everything
+/// else runs on the engine's.</summary>
 internal sealed class Scheduler(KvCacheManager cache, int maxQueued, int prefillChunkTokens)
 {
+    /// <summary>Chunks one prefill Run may take when no sequence is decoding.</summary>
+    public const int LonePrefillChunks = 4;
+
     private readonly ConcurrentQueue<Sequence> _arrived = new();
     private readonly List<Sequence> _waiting = [];
     private readonly List<Sequence> _running = [];
@@ -95,9 +99,11 @@ internal sealed class Scheduler(KvCacheManager cache, int maxQueued, int prefill
         if (plan.Prefill is { } prefilling)
         {
             // Chunks keep the decoding sequences' streams moving. With none decoding nobody waits on this prefill, so
-            // the rest of the prompt runs at once: the fewest Runs and the earliest first token.
+            // it runs LonePrefillChunks chunks at once: fewer Runs and an earlier first token, while a request arriving
+            // meanwhile (or a cancel) still waits for at most that much.
             var left = prefilling.Prompt.Length - prefilling.Prefilled;
-            plan.PrefillTokens = prefillChunkTokens > 0 && plan.Decoding.Count > 0 ? Math.Min(left, prefillChunkTokens) : left;
+            plan.PrefillTokens = prefillChunkTokens == 0 ? left
+                : Math.Min(left, plan.Decoding.Count > 0 ? prefillChunkTokens : LonePrefillChunks * prefillChunkTokens);
         }
     }
 

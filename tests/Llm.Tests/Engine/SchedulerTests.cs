@@ -134,18 +134,20 @@ public sealed class SchedulerTests : IDisposable
     }
 
     [Fact]
-    public void With_no_sequence_decoding_the_rest_of_a_prompt_runs_at_once()
+    public void With_no_sequence_decoding_a_prefill_runs_several_chunks_at_once()
     {
         using var cache = _gqa.Session.CreateCacheManager(2, TinyDecoders.KvBytes(_gqa.Session, 2, Context), Context);
         var scheduler = new Scheduler(cache, maxQueued: 4, prefillChunkTokens: 4);
-        var sequence = NewSequence(_gqa, promptLength: 10);
+        var sequence = NewSequence(_gqa, promptLength: 4 * Scheduler.LonePrefillChunks + 3);
         var plan = new StepPlan();
         scheduler.Submit(sequence);
 
         scheduler.Schedule(plan, []);
-
         Assert.Empty(plan.Decoding);
-        Assert.Equal((sequence, 10), (plan.Prefill, plan.PrefillTokens));
+        Assert.Equal((sequence, 4 * Scheduler.LonePrefillChunks), (plan.Prefill, plan.PrefillTokens));
+        sequence.Prefill(plan.PrefillTokens);
+        scheduler.Schedule(plan, []);
+        Assert.Equal((sequence, 3), (plan.Prefill, plan.PrefillTokens));
     }
 
     public void Dispose()
