@@ -1,4 +1,5 @@
 using Rag.Llm.Generation;
+using Rag.Llm.Tests.Generation;
 
 namespace Rag.Llm.Tests.Engine;
 
@@ -44,20 +45,16 @@ public sealed class EngineLoopTests : IDisposable
         var firstAlone = (await Run(generator, first, new GenerationOptions { MaxNewTokens = 40 })).CompletionTokenIds;
         using var cancel = new CancellationTokenSource();
         var cancelledStats = new GenerationStats();
-        var seenAtCancel = 0;
 
         var survivor = Task.Run(() => Run(generator, first, new GenerationOptions { MaxNewTokens = 40 }));
+        var watch = CancelWatch.CancelAfter(cancelledStats, 3, cancel);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var _ in generator.GenerateAsync(second, new GenerationOptions { MaxNewTokens = 4000 }, cancelledStats, cancel.Token))
             {
-                if (cancelledStats.CompletionTokens >= 3 && seenAtCancel == 0)
-                {
-                    seenAtCancel = cancelledStats.CompletionTokens;
-                    await cancel.CancelAsync();
-                }
             }
         });
+        await watch;
 
         Assert.Equal(firstAlone, (await survivor).CompletionTokenIds);
         Assert.Equal(FinishReason.Cancelled, cancelledStats.FinishReason);

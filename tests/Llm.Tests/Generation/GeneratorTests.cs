@@ -144,21 +144,17 @@ public sealed class GeneratorTests : IDisposable
         var generator = model.Generator(contextLength: 4096);
         using var cancel = new CancellationTokenSource();
         var stats = new GenerationStats();
-        var countedAfterCancel = -1;
+        // Counted after the cancel is flagged: the engine thread keeps stepping until then, so only the step already
+        // under way may still add a token.
+        var watch = CancelWatch.CancelAfter(stats, 3, cancel);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var _ in generator.GenerateAsync(model.Tokenizer.Encode("cancel me", addSpecialTokens: false), new GenerationOptions { MaxNewTokens = 4000 }, stats, cancel.Token))
             {
-                if (stats.CompletionTokens >= 3 && countedAfterCancel < 0)
-                {
-                    await cancel.CancelAsync();
-                    // Counted after the cancel is flagged: the engine thread keeps stepping until then, so only the
-                    // step already under way may still add a token.
-                    countedAfterCancel = stats.CompletionTokens;
-                }
             }
         });
+        var countedAfterCancel = await watch;
 
         Assert.Equal(FinishReason.Cancelled, stats.FinishReason);
         Assert.InRange(stats.CompletionTokens, countedAfterCancel, countedAfterCancel + 1);
