@@ -22,7 +22,12 @@ public static class SearchEndpoints
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var search = ToSearch(request, request.Query!, collection);
+        var maxLength = services.Options.Value.MaxQuestionLength;
+        if (request.Query!.Length > maxLength)
+        {
+            return Problems.QueryTooLong(request.Query.Length, maxLength);
+        }
+        var search = ToSearch(request, request.Query, collection);
         if (!await services.CollectionExistsAsync(collection, cancellationToken))
         {
             return Problems.CollectionNotFound(collection);

@@ -25,6 +25,9 @@ public static class Problems
     public static ProblemHttpResult QuestionTooLong(int length, int limit) =>
         BadRequest($"The question has {length} characters; the limit is {limit} (Api:MaxQuestionLength).", "Question too long");
 
+    public static ProblemHttpResult QueryTooLong(int length, int limit) =>
+        BadRequest($"The query has {length} characters; the limit is {limit} (Api:MaxQuestionLength).", "Query too long");
+
     public static ProblemHttpResult ModelNotFound(string model) =>
         NotFound($"Model '{model}' is not loaded here; GET /v1/models lists the models this service serves.", "Model not found");
 

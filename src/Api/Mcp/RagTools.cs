@@ -72,6 +72,11 @@ internal sealed class RagTools(
         CancellationToken cancellationToken = default) =>
         ToolResults.RunAsync(async () =>
         {
+            var maxLength = options.Value.MaxQuestionLength;
+            if (query.Length > maxLength)
+            {
+                return ToolResults.Error(Problems.QueryTooLong(query.Length, maxLength));
+            }
             if ((InvalidText(("query", query), ("collection", collection)) ?? InvalidText(filter)
                 ?? await CheckAsync(context, collection, top_k, cancellationToken)) is { } problem)
             {

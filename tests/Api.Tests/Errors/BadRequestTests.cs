@@ -58,6 +58,7 @@ public sealed class BadRequestTests(ApiServer server) : IClassFixture<ApiServer>
         { "documents: PUT not allowed", "PUT", $"/v1/collections/{Known}/documents", "application/json", "{}", 405 },
         { "search: JSON syntax error", "POST", $"/v1/collections/{Known}/search", "application/json", "{\"query\": }", 400 },
         { "search: query missing", "POST", $"/v1/collections/{Known}/search", "application/json", "{\"top_k\": 3}", 400 },
+        { "search: query too long", "POST", $"/v1/collections/{Known}/search", "application/json", $"{{\"query\": \"{new string('q', 501)}\"}}", 400 },
         { "search: top_k 0", "POST", $"/v1/collections/{Known}/search", "application/json", "{\"query\": \"cat\", \"top_k\": 0}", 400 },
         { "search: unknown mode", "POST", $"/v1/collections/{Known}/search", "application/json", "{\"query\": \"cat\", \"mode\": \"semantic\"}", 400 },
         { "search: unknown filter operator", "POST", $"/v1/collections/{Known}/search", "application/json", "{\"query\": \"cat\", \"filter\": {\"$xor\": []}}", 400 },

@@ -179,6 +179,8 @@ public sealed class McpServerTests(McpApiServer server) : IClassFixture<McpApiSe
                 new() { ["query"] = "cats", ["collection"] = "bad name!" }, HttpStatusCode.BadRequest),
             ($"/v1/collections/{McpApiServer.TeamA}/search", new { query = "cats", filter = new { topic = 5 } },
                 new() { ["query"] = "cats", ["collection"] = McpApiServer.TeamA, ["filter"] = JsonDocument.Parse("""{"topic":5}""").RootElement }, HttpStatusCode.BadRequest),
+            ($"/v1/collections/{McpApiServer.TeamA}/search", new { query = new string('q', 501) },
+                new() { ["query"] = new string('q', 501), ["collection"] = McpApiServer.TeamA }, HttpStatusCode.BadRequest),
         };
         foreach (var (path, body, arguments, status) in cases)
         {
