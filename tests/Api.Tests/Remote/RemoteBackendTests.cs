@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Numerics.Tensors;
 using System.Text;
 using System.Text.Json;
 using Rag.Api.Tests.Infrastructure;
@@ -37,7 +38,7 @@ public sealed class RemoteBackendTests(RemoteBackedServers servers) : IAsyncLife
         {
             using var response = await servers.UpstreamClient.PostAsJsonAsync("/v1/embeddings", new { input = new[] { Query, text } });
             var data = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data");
-            Assert.Equal(Cosine(Vector(data[0]), Vector(data[1])), score, 4);
+            Assert.Equal(TensorPrimitives.CosineSimilarity(Vector(data[0]), Vector(data[1])), score, 4);
         }
     }
 
@@ -162,18 +163,6 @@ public sealed class RemoteBackendTests(RemoteBackedServers servers) : IAsyncLife
     }
 
     private static float[] Vector(JsonElement item) => item.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, aa = 0, bb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return dot / Math.Sqrt(aa * bb);
-    }
 
     private static async Task<string> ChatTextAsync(HttpClient client, object chat)
     {
