@@ -25,7 +25,7 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
         using (var engine = new EngineLoop(session, EngineSetup.Settings(session, 16, Context, DefaultChunkTokens), metrics))
         {
             var generator = new Generator(engine, tokenizer, [], Context, _vocab, metrics);
-            Generate(generator, Prompt(1, 16), 4);
+            BenchRequests.Generate(generator, Prompt(1, 16), 4);
             var single = 0.0;
             foreach (var n in concurrency)
             {
@@ -34,7 +34,7 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
                 {
                     var clock = Stopwatch.StartNew();
                     Task.WaitAll([.. Enumerable.Range(0, n).Select(i => Task.Run(() =>
-                        Generate(generator, Prompt(100 + (round * 1000) + (n * 20) + i, PromptTokens), NewTokens)))]);
+                        BenchRequests.Generate(generator, Prompt(100 + (round * 1000) + (n * 20) + i, PromptTokens), NewTokens)))]);
                     return n * NewTokens / clock.Elapsed.TotalSeconds;
                 });
                 single = n == 1 ? tokensPerSecond : single;
@@ -102,9 +102,9 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
         using var engine = new EngineLoop(session, settings, metrics);
         var generator = new Generator(engine, tokenizer, [], Context, _vocab, metrics);
         var prefix = Prompt(7, 1000);
-        Generate(generator, [.. prefix, .. Prompt(8, 20)], 1);
-        var cached = Generate(generator, [.. prefix, .. Prompt(9, 20)], 1).TimeToFirstToken.TotalMilliseconds;
-        var uncached = Generate(generator, Prompt(10, 1020), 1).TimeToFirstToken.TotalMilliseconds;
+        BenchRequests.Generate(generator, [.. prefix, .. Prompt(8, 20)], 1);
+        var cached = BenchRequests.Generate(generator, [.. prefix, .. Prompt(9, 20)], 1).TimeToFirstToken.TotalMilliseconds;
+        var uncached = BenchRequests.Generate(generator, Prompt(10, 1020), 1).TimeToFirstToken.TotalMilliseconds;
         return (cached, uncached);
     }
 
@@ -134,7 +134,7 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
             {
                 throw new InvalidOperationException("The stream ended before the long prompt arrived: nothing would be measured.");
             }
-            Generate(generator, Prompt(12, 2000), 1);
+            BenchRequests.Generate(generator, Prompt(12, 2000), 1);
         }
         stream.GetAwaiter().GetResult();
         var times = stats.TokenTimes;
@@ -142,23 +142,7 @@ internal sealed class BatchingBenchmark(DecoderSession session, HfTokenizer toke
         return gaps[Math.Min(gaps.Count - 1, (int)Math.Ceiling(gaps.Count * 0.99) - 1)];
     }
 
-    private int[] Prompt(int seed, int length)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, length).Select(_ => random.Next(_vocab))];
-    }
-
-    private static GenerationStats Generate(Generator generator, int[] prompt, int newTokens)
-    {
-        var stats = new GenerationStats();
-        Task.Run(async () =>
-        {
-            await foreach (var _ in generator.GenerateAsync(prompt, new GenerationOptions { MaxNewTokens = newTokens }, stats))
-            {
-            }
-        }).GetAwaiter().GetResult();
-        return stats;
-    }
+    private int[] Prompt(int seed, int length) => BenchRequests.Prompt(_vocab, seed, length);
 
     private static double Round(double value) => Math.Round(value, 3);
 }

@@ -62,8 +62,8 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
                 aroundRun.Add((stats.DecodeDuration - stats.DecodeModelTime) / stats.DecodeModelTime);
                 bareSteps.AddRange(bareStep.Milliseconds(_steps));
             }
-            var engine = Median(engineSteps);
-            var bare = Median(bareSteps);
+            var engine = BenchRequests.Median(engineSteps);
+            var bare = BenchRequests.Median(bareSteps);
             cached[context] = engine;
             figures[$"decode_ms_per_token_cached_{context}"] = Round(engine);
             figures[$"bare_run_ms_{context}"] = Round(bare);
@@ -143,12 +143,6 @@ internal sealed class DecodeBenchmark(string folder, bool quick)
         var few = Measure(8);
         var many = Measure(72);
         return ((double)(many.Bytes - few.Bytes) / 64, (double)(many.TextBytes - few.TextBytes) / 64);
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
     }
 
     private GenerationStats Best(Func<GenerationStats> run, Func<GenerationStats, TimeSpan> key) =>

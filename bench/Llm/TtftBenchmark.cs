@@ -34,32 +34,33 @@ internal sealed class TtftBenchmark(DecoderSession session, HfTokenizer tokenize
         var byDefault = new Generator(defaultEngine, tokenizer, [], Context, _vocab, metrics);
         var oneRun = new Generator(oneRunEngine, tokenizer, [], Context, _vocab, metrics);
         using var bare = new BareRun(session, past: 0, tokens);
-        Generate(byDefault, Prompt(0, 16));
-        Generate(oneRun, Prompt(0, 16));
+        BenchRequests.Generate(byDefault, Prompt(0, 16), 1);
+        BenchRequests.Generate(oneRun, Prompt(0, 16), 1);
 
         // Interleaved, so a neighbour's burst of load falls on all four alike.
         var (bareTimes, defaultTimes, oneRunTimes, httpTimes) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var i = 1; i <= repeats; i++)
         {
             bareTimes.AddRange(bare.Milliseconds(1));
-            defaultTimes.Add(Generate(byDefault, Prompt(1000 + i, tokens)).TimeToFirstToken.TotalMilliseconds);
-            oneRunTimes.Add(Generate(oneRun, Prompt(2000 + i, tokens)).TimeToFirstToken.TotalMilliseconds);
+            defaultTimes.Add(BenchRequests.Generate(byDefault, Prompt(1000 + i, tokens), 1).TimeToFirstToken.TotalMilliseconds);
+            oneRunTimes.Add(BenchRequests.Generate(oneRun, Prompt(2000 + i, tokens), 1).TimeToFirstToken.TotalMilliseconds);
             if (client is not null)
             {
                 httpTimes.Add(Complete(client, i).Milliseconds);
             }
         }
-        var bareMs = Median(bareTimes);
+        var (bareMs, defaultMs, oneRunMs) = (BenchRequests.Median(bareTimes), BenchRequests.Median(defaultTimes), BenchRequests.Median(oneRunTimes));
         figures["prompt_tokens"] = tokens;
         figures["bare_prefill_ms"] = Round(bareMs);
-        figures[$"engine_ttft_ms_chunks_{defaults.PrefillChunkTokens}_prefix_cache"] = Round(Median(defaultTimes));
-        figures["engine_ttft_ms_one_run"] = Round(Median(oneRunTimes));
-        figures["ratio_engine_default_over_bare"] = Round(Median(defaultTimes) / bareMs);
-        figures["ratio_engine_one_run_over_bare"] = Round(Median(oneRunTimes) / bareMs);
+        figures[$"engine_ttft_ms_chunks_{defaults.PrefillChunkTokens}_prefix_cache"] = Round(defaultMs);
+        figures["engine_ttft_ms_one_run"] = Round(oneRunMs);
+        figures["ratio_engine_default_over_bare"] = Round(defaultMs / bareMs);
+        figures["ratio_engine_one_run_over_bare"] = Round(oneRunMs / bareMs);
         if (client is not null)
         {
-            figures["http_ttft_ms"] = Round(Median(httpTimes));
-            figures["ratio_http_over_bare"] = Round(Median(httpTimes) / bareMs);
+            var httpMs = BenchRequests.Median(httpTimes);
+            figures["http_ttft_ms"] = Round(httpMs);
+            figures["ratio_http_over_bare"] = Round(httpMs / bareMs);
         }
     }
 
@@ -88,29 +89,7 @@ internal sealed class TtftBenchmark(DecoderSession session, HfTokenizer tokenize
         return text.ToString();
     }
 
-    private int[] Prompt(int seed, int length)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, length).Select(_ => random.Next(_vocab))];
-    }
-
-    private static GenerationStats Generate(Generator generator, int[] prompt)
-    {
-        var stats = new GenerationStats();
-        Task.Run(async () =>
-        {
-            await foreach (var _ in generator.GenerateAsync(prompt, new GenerationOptions { MaxNewTokens = 1 }, stats))
-            {
-            }
-        }).GetAwaiter().GetResult();
-        return stats;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
+    private int[] Prompt(int seed, int length) => BenchRequests.Prompt(_vocab, seed, length);
 
     private static double Round(double value) => Math.Round(value, 2);
 }
