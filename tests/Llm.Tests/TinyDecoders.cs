@@ -33,13 +33,14 @@ internal static class TinyDecoders
     public static HfTokenizer Tokenizer(string layout) => HfTokenizer.Load(Folder(layout));
 
     /// <summary>
-    /// The demo-sized decoder (4,096 positions) in the GQA layout, for tests that cancel a running generation: the engine
-    /// does not wait for a stream's reader, and it runs through the tiny model's 256 positions in milliseconds, sometimes
-    /// before a cancellation can reach it.
+    /// A SmolLM2-135M-shaped decoder (GQA layout, tied head, no word bias: it never ends a turn), for tests that cancel
+    /// a running generation. It spends milliseconds a token; the engine does not wait for a stream's reader, and it ran
+    /// through the demo-sized decoder's thousands of positions in under a second, at times before a cancel reached it.
     /// </summary>
-    public static TestModel LongContextModel()
+    public static TestModel SlowModel()
     {
-        var folder = ForgedModels.Decoder(new DecoderOptions(Rag.ModelForge.Presets.Demo, Layout: Rag.ModelForge.Decoder.DecoderLayout.Gqa));
+        var folder = ForgedModels.Decoder(new DecoderOptions("smollm2-135m", Layout: Rag.ModelForge.Decoder.DecoderLayout.Gqa,
+            TieWordEmbeddings: true, WordBias: false));
         return new TestModel(DecoderSession.Load(ModelFolder.Open(folder), ExecutionPlan.From("cpu", 0)), HfTokenizer.Load(folder));
     }
 

@@ -140,8 +140,8 @@ public sealed class GeneratorTests : IDisposable
     [Fact]
     public async Task Cancellation_stops_within_one_step_and_frees_the_cache()
     {
-        using var model = TinyDecoders.LongContextModel();
-        var generator = model.Generator(contextLength: 4096);
+        using var model = TinyDecoders.SlowModel();
+        var generator = model.Generator(maxConcurrent: 1, contextLength: 1024);
         using var cancel = new CancellationTokenSource();
         var stats = new GenerationStats();
         // Counted after the cancel is flagged: the engine thread keeps stepping until then, so only the step already
@@ -150,7 +150,7 @@ public sealed class GeneratorTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in generator.GenerateAsync(model.Tokenizer.Encode("cancel me", addSpecialTokens: false), new GenerationOptions { MaxNewTokens = 4000 }, stats, cancel.Token))
+            await foreach (var _ in generator.GenerateAsync(model.Tokenizer.Encode("cancel me", addSpecialTokens: false), new GenerationOptions { MaxNewTokens = 1000 }, stats, cancel.Token))
             {
             }
         });
