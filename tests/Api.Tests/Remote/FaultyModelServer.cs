@@ -8,9 +8,9 @@ namespace Rag.Api.Tests.Remote;
 
 /// <summary>
 /// An OpenAI-compatible chat and embedding server on loopback that fails the way real ones do, as <see cref="Mode"/>
-/// says: an error status, a connection dropped before any answer, or silence until the caller gives up. It records
-/// whether the caller's requests were aborted. In <see cref="Failure.None"/> mode it embeds every text as the same
-/// unit vector, enough for a service to start on it.
+/// says: an error status, a connection dropped before any answer, silence until the caller gives up, or a streamed
+/// answer that never ends. It records whether the caller's requests were aborted. In <see cref="Failure.None"/> mode
+/// it embeds every text as the same unit vector, enough for a service to start on it.
 /// </summary>
 public sealed class FaultyModelServer : IAsyncDisposable
 {
@@ -25,13 +25,16 @@ public sealed class FaultyModelServer : IAsyncDisposable
         ServerError,
         DroppedConnection,
         Silence,
+
+        /// <summary>A streamed chat answer, one word every 50 ms, until the caller goes away.</summary>
+        Endless,
     }
 
     public Failure Mode { get; set; }
 
     public Uri Endpoint => new(app.Urls.Single() + "/v1");
 
-    /// <summary>Completes when the latest silent request has been aborted by its caller.</summary>
+    /// <summary>Completes when the latest silent or endless request has been aborted by its caller.</summary>
     public Task LatestAbort => aborts.LastOrDefault()?.Task ?? Task.CompletedTask;
 
     public static async Task<FaultyModelServer> StartAsync()
@@ -80,17 +83,36 @@ public sealed class FaultyModelServer : IAsyncDisposable
                 context.Abort();
                 break;
             case Failure.Silence:
-                var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                aborts.Enqueue(aborted);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    aborted.SetResult();
-                }
+                await UntilAbortedAsync(context, () => Task.Delay(Timeout.Infinite, context.RequestAborted));
                 break;
+            case Failure.Endless:
+                context.Response.ContentType = "text/event-stream";
+                await UntilAbortedAsync(context, async () =>
+                {
+                    for (;;)
+                    {
+                        await context.Response.WriteAsync(
+                            """data: {"id":"endless","object":"chat.completion.chunk","created":0,"model":"faulty","choices":[{"index":0,"delta":{"content":"word "},"finish_reason":null}]}""" + "\n\n",
+                            context.RequestAborted);
+                        await context.Response.Body.FlushAsync(context.RequestAborted);
+                        await Task.Delay(50, context.RequestAborted);
+                    }
+                });
+                break;
+        }
+    }
+
+    private async Task UntilAbortedAsync(HttpContext context, Func<Task> answer)
+    {
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        aborts.Enqueue(aborted);
+        try
+        {
+            await answer();
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            aborted.SetResult();
         }
     }
 

@@ -5,7 +5,8 @@ using Rag.Api.Tests.Infrastructure;
 
 namespace Rag.Api.Tests.Remote;
 
-/// <summary>A remote LLM that fails or stalls gives the caller a 502 or 504 problem, never a hang or a 500.</summary>
+/// <summary>A remote LLM that fails or stalls gives the caller a 502 or 504 problem, never a hang or a 500; a remote
+/// request whose caller has gone is abandoned.</summary>
 public sealed class RemoteFaultTests(RemoteFaultTests.FaultyServers server) : IClassFixture<RemoteFaultTests.FaultyServers>
 {
     private const string Collection = "faults";
@@ -37,6 +38,27 @@ public sealed class RemoteFaultTests(RemoteFaultTests.FaultyServers server) : IC
         var problem = await ProblemOfAsync(await AskAsync(stream: true), stream: true, HttpStatusCode.GatewayTimeout);
         Assert.Contains("Llm:TimeoutSeconds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         // The stalled request upstream is cancelled, not left running.
+        await server.Model.LatestAbort.WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_cancels_the_remote_generation()
+    {
+        server.Model.Mode = FaultyModelServer.Failure.Endless;
+        var chat = new { messages = new[] { new { role = "user", content = "Tell me a long story." } }, stream = true };
+        using (var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = server.Client.BaseAddress })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(chat) })
+        using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            await foreach (var e in ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync()))
+            {
+                if (e.Data.Contains("word", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        // The remote answer never ends by itself: only the service giving it up when its client left ends it.
         await server.Model.LatestAbort.WaitAsync(TimeSpan.FromMinutes(1));
     }
 
