@@ -4,11 +4,12 @@
 const $ = (id) => document.getElementById(id);
 // Uploads queued for ingestion (202) are not documents yet: they are shown from their status URL until done.
 // Answered turns of the conversation go with the next question, so a follow-up like "and on weekends?" makes sense.
-const state = { sources: [], answer: "", question: "", turns: [], controller: null, pollTimer: null, queued: new Map(), collections: [] };
+const state = { sources: [], answer: "", question: "", turns: [], controller: null, pollTimer: null, queued: new Map(), collections: [], collectionTyped: false };
 const MaxTurns = 10;
 
 $("api-key").value = localStorage.getItem("rag.apiKey") ?? "";
 $("api-key").addEventListener("change", () => { localStorage.setItem("rag.apiKey", $("api-key").value); refreshAll(); });
+$("collection").addEventListener("input", () => { state.collectionTyped = true; });
 $("collection").addEventListener("change", () => { localStorage.setItem("rag.collection", $("collection").value); newConversation(); refreshDocuments(); });
 
 function headers(extra = {}) {
@@ -323,6 +324,8 @@ function refreshAll() {
 async function openPage() {
   loadModels();
   await loadCollections();
+  // Someone quick may have named a collection while the list loaded: theirs wins over the page's pick.
+  if (state.collectionTyped) return;
   $("collection").value = pickCollection();
   refreshDocuments();
 }

@@ -47,4 +47,29 @@ public sealed class CollectionChoiceTests(DemoApiServer server, HeadlessChromium
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task A_name_typed_while_the_collection_list_loads_is_not_replaced_by_the_page_pick()
+    {
+        await Corpus.UploadAsync(server.Client, "filled", "cats.txt", Corpus.Cats);
+        var (page, errors) = await chromium.OpenAsync(server.BaseAddress);
+        // The list the page picks from is held back until the user has typed, as on a slow connection.
+        var typed = new TaskCompletionSource();
+        await page.RouteAsync("**/v1/collections", async route =>
+        {
+            await typed.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync("/");
+
+        await page.FillAsync("#collection", "typed-first");
+        await page.Locator("#collection").DispatchEventAsync("change");
+        typed.SetResult();
+
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Assertions.Expect(page.Locator("#collection-names option[value='filled']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#collection")).ToHaveValueAsync("typed-first");
+        await Assertions.Expect(page.Locator("#documents-empty")).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
 }
