@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Downloads real Hugging Face ONNX exports into $RAG_MODELS_DIR/{embedding,llm}; ./run.sh prefers them over demo models.
 #   RAG_MODELS_DIR     (default .data/models, relative to the checkout; ./run.sh reads the same variable)
-#   RAG_EMBEDDING_REPO (default sentence-transformers/all-MiniLM-L6-v2: a sentence-transformers repo with onnx/model.onnx)
+#   RAG_EMBEDDING_REPO (default Snowflake/snowflake-arctic-embed-xs, the embedder ./run.sh unpacks offline: a
+#                      sentence-transformers repo with onnx/model.onnx)
 #   RAG_LLM_REPO       (default HuggingFaceTB/SmolLM2-360M-Instruct, Optimum/transformers.js layout under onnx/)
 #   RAG_RERANKER_REPO  (optional, e.g. Xenova/ms-marco-MiniLM-L-6-v2) a cross-encoder into $RAG_MODELS_DIR/reranker,
 #                      which ./run.sh then uses to rerank search results (RAG_RERANKER_ONNX_FILE picks a variant)
@@ -18,7 +19,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 endpoint="${HF_ENDPOINT:-https://huggingface.co}"
 endpoint="${endpoint%/}"
-embedding_repo="${RAG_EMBEDDING_REPO:-sentence-transformers/all-MiniLM-L6-v2}"
+embedding_repo="${RAG_EMBEDDING_REPO:-Snowflake/snowflake-arctic-embed-xs}"
 llm_repo="${RAG_LLM_REPO:-HuggingFaceTB/SmolLM2-360M-Instruct}"
 reranker_repo="${RAG_RERANKER_REPO:-}"
 embedding_graph="${RAG_EMBEDDING_ONNX_FILE:-onnx/model.onnx}"
