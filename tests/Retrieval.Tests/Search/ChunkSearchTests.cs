@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Rag.Retrieval.Search;
 using Rag.Retrieval.Storage;
 using Rag.Retrieval.Tests.Support;
@@ -49,7 +50,7 @@ public sealed class ChunkSearchTests(ForgedEncoder encoder) : DatabaseTest(encod
 
         var hits = await SearchAsync(collection, query, new SearchOptions { TopK = 5, MinRelevance = -1 });
 
-        var expected = vectors.Select((v, i) => (Text: $"chunk {i}", Similarity: VectorSeeder.Cosine(v, query))).OrderByDescending(x => x.Similarity).Take(5).ToArray();
+        var expected = vectors.Select((v, i) => (Text: $"chunk {i}", Similarity: TensorPrimitives.CosineSimilarity(v, query))).OrderByDescending(x => x.Similarity).Take(5).ToArray();
         Assert.Equal(expected.Select(e => e.Text), hits.Select(h => h.Text));
         Assert.All(hits.Zip(expected), pair => Assert.Equal(pair.Second.Similarity, pair.First.Score, 4));
         Assert.All(hits, h => Assert.Equal(["Section"], h.SectionPath));

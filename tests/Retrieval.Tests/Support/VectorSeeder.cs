@@ -48,16 +48,4 @@ public sealed class VectorSeeder(DocumentStore store, int dimension)
         vector[biasAxis] += bias;
         return vector;
     }
-
-    public static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.Sqrt(na * nb);
-    }
 }
