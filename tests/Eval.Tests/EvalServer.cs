@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Rag.TestSupport;
 
@@ -22,9 +21,8 @@ public sealed class EvalServer : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string?>
+        factory = await LoopbackService.StartAsync<Program>(new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
             ["Llm:ModelPath"] = ForgedModels.Decoder(),
             ["Embedding:ModelPath"] = ForgedModels.Encoder(lexical: true),
@@ -32,17 +30,7 @@ public sealed class EvalServer : IAsyncLifetime, IAsyncDisposable
             ["Api:Keys:0:Key"] = ApiKey,
             ["Retrieval:MinRelevance"] = "-1",
             ["Logging:LogLevel:Default"] = "Warning",
-        };
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
         });
-        factory.UseKestrel(0);
-        await Task.Run(factory.StartServer);
         using var client = factory.CreateClient();
         BaseAddress = client.BaseAddress!;
         client.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Rag.TestSupport;
@@ -45,8 +44,6 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            // Without a URL the service takes its default, 127.0.0.1:8080, which a running ./run.sh already holds.
-            ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
             ["Llm:ModelPath"] = ForgedModels.Decoder(),
             ["Embedding:ModelPath"] = ForgedModels.Encoder(lexical: true),
@@ -58,16 +55,7 @@ public class ApiServer : IAsyncLifetime, IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         Configure(settings);
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        });
-        factory.UseKestrel(0);
-        await Task.Run(factory.StartServer);
+        factory = await LoopbackService.StartAsync<Program>(settings);
         Client = factory.CreateClient();
         Client.Timeout = TimeSpan.FromMinutes(2);
         await SeedAsync();
