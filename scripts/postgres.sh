@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A private PostgreSQL cluster with pgvector for this checkout: start | stop | status | url.
+# A private PostgreSQL cluster with pgvector for this checkout: start | stop | status | url | delete.
 #   data:  $RAG_DATA_DIR/postgres (default .data/postgres), never the system cluster. As root, when the server's
 #          OS user cannot reach that folder (a checkout in a mode-0700 home), the cluster lives in
 #          /var/lib/rag-postgres/<hash of the data folder> instead and .data/postgres is a symbolic link to it.
@@ -171,10 +171,27 @@ stop() {
   if is_running; then run_as_owner "$(pg_bin)/pg_ctl" -D "$cluster" -m fast -w stop >/dev/null; log "stopped"; fi
 }
 
+# Stops the cluster and removes its data, including a cluster kept under $shared_root (which deleting the checkout
+# would leave behind). Only a folder this script placed there is removed through the link, never another target.
+delete() {
+  stop
+  if [ -L "$data_dir/postgres" ]; then
+    case "$cluster" in
+      "$shared_root"/*) rm -rf "$cluster" ;;
+      *) log "$data_dir/postgres links to $cluster, outside $shared_root: remove it yourself"; exit 1 ;;
+    esac
+    rm -f "$data_dir/postgres"
+  else
+    rm -rf "$cluster"
+  fi
+  log "deleted the cluster of $data_dir"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) if is_running; then echo "running on 127.0.0.1:$(running_port) (data in $cluster)"; else echo "stopped"; exit 3; fi ;;
   url) conn_string ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  delete) delete ;;
+  *) echo "usage: $0 start|stop|status|url|delete" >&2; exit 2 ;;
 esac

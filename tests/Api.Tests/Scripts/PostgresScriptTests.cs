@@ -54,12 +54,33 @@ public sealed class PostgresScriptTests : IDisposable
         Assert.Equal("stopped", stopped.Stdout.Trim());
     }
 
+    [Fact]
+    public async Task Delete_stops_the_cluster_and_removes_the_data_it_keeps_outside_the_checkout()
+    {
+        var port = SparePort();
+        var start = await RunAsync("start", port);
+        Assert.True(start.ExitCode == 0, start.Stderr);
+        var link = new DirectoryInfo(Path.Combine(_checkout, ".data", "postgres"));
+        var cluster = link.LinkTarget;
+        Assert.NotNull(cluster);
+        Assert.True(File.Exists(Path.Combine(cluster, "PG_VERSION")));
+
+        var delete = await RunAsync("delete", port);
+        Assert.True(delete.ExitCode == 0, delete.Stderr);
+
+        Assert.False(Directory.Exists(cluster));
+        Assert.False(Path.Exists(link.FullName));
+        Assert.Equal(3, (await RunAsync("status", port)).ExitCode);
+        using var probe = new TcpClient();
+        await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
+    }
+
     public void Dispose()
     {
         RunAsync("stop", 0).GetAwaiter().GetResult();
         // As root the cluster lives outside the checkout, behind the link the script left in .data.
         var link = new DirectoryInfo(Path.Combine(_checkout, ".data", "postgres"));
-        if (link.LinkTarget is { } cluster)
+        if (link.LinkTarget is { } cluster && Directory.Exists(cluster))
         {
             Directory.Delete(cluster, recursive: true);
         }
