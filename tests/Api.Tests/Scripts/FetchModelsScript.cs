@@ -25,7 +25,9 @@ internal sealed class FetchModelsScript : IDisposable
 
     public static FetchModelsScript Start(IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
-        var start = new ProcessStartInfo("setsid", ["bash", Path.Combine(RepositoryRoot.Path, "scripts", "fetch-models.sh")])
+        // SIGINT back to its default: a test run started in the background (`./test.sh &`) passes it down ignored, and
+        // bash cannot trap a signal ignored on entry.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "setsid", "bash", Path.Combine(RepositoryRoot.Path, "scripts", "fetch-models.sh")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -39,7 +41,7 @@ internal sealed class FetchModelsScript : IDisposable
         {
             start.Environment[name] = value;
         }
-        return new FetchModelsScript(Process.Start(start) ?? throw new InvalidOperationException("Could not start setsid."));
+        return new FetchModelsScript(Process.Start(start) ?? throw new InvalidOperationException("Could not start env."));
     }
 
     /// <summary>Ctrl-C in a terminal: SIGINT to the script's whole process group.</summary>
