@@ -14,9 +14,6 @@ namespace Rag.Embedding;
 /// </summary>
 public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    /// <summary>Key of <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> that selects query or passage.</summary>
-    public const string InputTypeProperty = "input_type";
-
     private readonly EmbeddingModel _model;
     private readonly MicroBatcher _batcher;
     private readonly string _queryPrefix;
@@ -77,7 +74,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         {
             throw new NotSupportedException($"{ModelId} produces {Dimension}-dimensional vectors, not {dimensions}.");
         }
-        return GenerateAsync(values, InputTypeOf(options), cancellationToken);
+        return GenerateAsync(values, EmbeddingInputTypes.Of(options), cancellationToken);
     }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -119,17 +116,6 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             : serviceType.IsInstanceOfType(_model) ? _model
             : null;
     }
-
-    private static EmbeddingInputType InputTypeOf(EmbeddingGenerationOptions? options) =>
-        options?.AdditionalProperties?.TryGetValue(InputTypeProperty, out var value) == true
-            ? value switch
-            {
-                EmbeddingInputType type => type,
-                string s when s.Equals("query", StringComparison.OrdinalIgnoreCase) => EmbeddingInputType.Query,
-                string s when s.Equals("passage", StringComparison.OrdinalIgnoreCase) || s.Equals("document", StringComparison.OrdinalIgnoreCase) => EmbeddingInputType.Passage,
-                _ => throw new ArgumentException($"AdditionalProperties[\"{InputTypeProperty}\"] must be \"query\" or \"passage\", not '{value}'."),
-            }
-            : EmbeddingInputType.Passage;
 
     public void Dispose()
     {

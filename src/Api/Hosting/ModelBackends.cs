@@ -64,7 +64,10 @@ internal static class ModelBackends
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             {
                 var remote = Remote(sp, EmbeddingSection);
-                var generator = new RemoteEmbeddingGenerator(OpenAi(remote).GetEmbeddingClient(remote.Model).AsIEmbeddingGenerator(), remote);
+                // The same keys as a local model's, which a remote server cannot read from the model's folder for us.
+                var section = configuration.GetSection(EmbeddingSection);
+                var generator = new RemoteEmbeddingGenerator(OpenAi(remote).GetEmbeddingClient(remote.Model).AsIEmbeddingGenerator(), remote,
+                    section[nameof(EmbeddingOptions.QueryPrefix)] ?? "", section[nameof(EmbeddingOptions.PassagePrefix)] ?? "");
                 return generator.AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp);
             });
             services.AddKeyedSingleton(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => TokenizerFor(Remote(sp, EmbeddingSection)));

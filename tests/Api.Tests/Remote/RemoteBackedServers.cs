@@ -12,11 +12,15 @@ namespace Rag.Api.Tests.Remote;
 /// <summary>
 /// Two instances of the service: <see cref="Upstream"/> runs the forged ONNX models behind an API key;
 /// <see cref="Downstream"/> has no model folders and uses the upstream's <c>/v1/chat/completions</c> and
-/// <c>/v1/embeddings</c> as its LLM and embedding servers.
+/// <c>/v1/embeddings</c> as its LLM and embedding servers, with a query prefix configured.
 /// </summary>
 public sealed class RemoteBackedServers : IAsyncLifetime
 {
     public const string UpstreamKey = "upstream-key-0123456789";
+
+    /// <summary>Prepended by the downstream to queries only, as bge and arctic-embed want, before they reach the
+    /// upstream's <c>/v1/embeddings</c>. (A passage prefix as well reorders the lexical test encoder's top hits.)</summary>
+    public const string QueryPrefix = "query: ";
 
     public ApiServer Upstream { get; } = new UpstreamServer();
 
@@ -64,6 +68,7 @@ public sealed class RemoteBackedServers : IAsyncLifetime
             settings["Embedding:Model"] = models.EmbeddingId;
             settings["Embedding:ApiKey"] = UpstreamKey;
             settings["Embedding:TokenizerPath"] = ForgedModels.Encoder(lexical: true);
+            settings["Embedding:QueryPrefix"] = QueryPrefix;
             settings["Retrieval:ChunkMaxTokens"] = windows.ChunkMaxTokens.ToString(CultureInfo.InvariantCulture);
             settings["Retrieval:ChunkOverlapTokens"] = windows.ChunkOverlapTokens.ToString(CultureInfo.InvariantCulture);
             settings["Retrieval:AnswerMaxTokens"] = windows.AnswerMaxTokens.ToString(CultureInfo.InvariantCulture);

@@ -33,13 +33,16 @@ public sealed class RemoteBackendTests(RemoteBackedServers servers) : IAsyncLife
         const string Query = "cold rain and wind in the afternoon";
         var remote = await HitsAsync(servers.Downstream.Client, new { query = Query, top_k = 3 });
         Assert.Equal("weather.txt", remote[0].Name);
-        // Each score is the cosine of the upstream model's vectors for the query and the passage.
+        // Each score is the cosine of the upstream model's vectors for the prefixed query and the passage as it is.
+        var unprefixedDiffers = false;
         foreach (var (_, text, score) in remote)
         {
-            using var response = await servers.UpstreamClient.PostAsJsonAsync("/v1/embeddings", new { input = new[] { Query, text } });
-            var data = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data");
-            Assert.Equal(TensorPrimitives.CosineSimilarity(Vector(data[0]), Vector(data[1])), score, 4);
+            var prefixed = await UpstreamVectorsAsync(RemoteBackedServers.QueryPrefix + Query, text);
+            Assert.Equal(TensorPrimitives.CosineSimilarity(prefixed[0], prefixed[1]), score, 4);
+            var plain = await UpstreamVectorsAsync(Query, text);
+            unprefixedDiffers |= Math.Abs(TensorPrimitives.CosineSimilarity(plain[0], plain[1]) - score) > 1e-3;
         }
+        Assert.True(unprefixedDiffers, "the prefixes changed no score, so this test could not tell whether they were sent");
     }
 
     [Fact]
@@ -127,6 +130,13 @@ public sealed class RemoteBackendTests(RemoteBackedServers servers) : IAsyncLife
         return hits.EnumerateArray()
             .Select(h => (h.GetProperty("document_name").GetString()!, h.GetProperty("text").GetString()!, h.GetProperty("score").GetDouble()))
             .ToList();
+    }
+
+    private async Task<float[][]> UpstreamVectorsAsync(params string[] texts)
+    {
+        using var response = await servers.UpstreamClient.PostAsJsonAsync("/v1/embeddings", new { input = texts });
+        var data = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data");
+        return [.. data.EnumerateArray().Select(Vector)];
     }
 
     private static float[] Vector(JsonElement item) => item.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();

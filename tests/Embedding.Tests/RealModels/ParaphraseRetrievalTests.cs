@@ -38,7 +38,7 @@ public sealed partial class ParaphraseRetrievalTests
     {
         using var generator = PackagedModelFolders.Open(model);
         var passages = await generator.GenerateAsync(Pairs.Select(p => p.Passage));
-        var queryOptions = new EmbeddingGenerationOptions { AdditionalProperties = new() { [OnnxEmbeddingGenerator.InputTypeProperty] = "query" } };
+        var queryOptions = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddingInputTypes.Property] = "query" } };
         var queries = await generator.GenerateAsync(Pairs.Select(p => p.Query), queryOptions);
         for (var q = 0; q < Pairs.Length; q++)
         {
