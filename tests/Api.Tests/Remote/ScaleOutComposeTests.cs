@@ -41,6 +41,16 @@ public sealed class ScaleOutComposeTests
     }
 
     [Fact]
+    public void The_replicas_ask_the_embedding_server_for_the_model_it_serves_with_that_models_query_instruction()
+    {
+        var environment = (YamlMappingNode)Service("api-replica")["environment"];
+        var served = ((YamlSequenceNode)Service("embedding")["command"]).Children.Select(n => n.ToString()).ToList();
+        Assert.Equal(environment["Embedding__Model"].ToString(), served[served.IndexOf("--model-id") + 1]);
+        Assert.Contains("snowflake-arctic-embed-xs", served[served.IndexOf("--model-id") + 1], StringComparison.Ordinal);
+        Assert.EndsWith("Represent this sentence for searching relevant passages: }", environment["Embedding__QueryPrefix"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_load_balancer_spreads_requests_over_the_replicas_without_buffering_streams()
     {
         var lb = Service("lb");
