@@ -116,6 +116,17 @@ place_cluster() {
 start() {
   ensure_server
   ensure_pgvector
+  mkdir -p "$data_dir"
+  if [ "$(id -u)" = 0 ]; then
+    id "$os_user" >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash "$os_user"
+  fi
+  if [ ! -f "$cluster/PG_VERSION" ]; then
+    place_cluster
+    # A checkout deleted and cloned again at the same path finds the cluster it had placed there.
+    if [ -f "$cluster/PG_VERSION" ]; then
+      log "reusing the cluster an earlier checkout at this path left in $cluster (scripts/postgres.sh delete removes it)"
+    fi
+  fi
   if is_running; then
     local requested="$port"
     port="$(running_port)"
@@ -127,12 +138,7 @@ start() {
 
   local bin
   bin="$(pg_bin)"
-  mkdir -p "$data_dir"
-  if [ "$(id -u)" = 0 ]; then
-    id "$os_user" >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash "$os_user"
-  fi
   if [ ! -f "$cluster/PG_VERSION" ]; then
-    place_cluster
     log "creating a private cluster in $cluster"
     mkdir -p "$cluster"
     [ "$(id -u)" = 0 ] && chown "$os_user" "$cluster"

@@ -55,6 +55,28 @@ public sealed class PostgresScriptTests : IDisposable
     }
 
     [Fact]
+    public async Task A_checkout_cloned_again_at_the_same_path_reuses_the_cluster_the_deleted_one_kept_outside()
+    {
+        var port = SparePort();
+        Assert.True((await RunAsync("start", port)).ExitCode == 0);
+        await ExecuteAsync(port, "CREATE TABLE kept_across_clones (id int)");
+        // The clone is deleted while its cluster runs, then cloned again at the same path.
+        Directory.Delete(Path.Combine(_checkout, ".data"), recursive: true);
+
+        var again = await RunAsync("start", port);
+
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("reusing the cluster", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1L, await ExecuteAsync(port, "SELECT count(*) FROM pg_tables WHERE tablename = 'kept_across_clones'"));
+
+        Assert.Equal(0, (await RunAsync("stop", port)).ExitCode);
+        Directory.Delete(Path.Combine(_checkout, ".data"), recursive: true);
+        var stopped = await RunAsync("start", port);
+        Assert.True(stopped.ExitCode == 0, stopped.Stderr);
+        Assert.Equal(1L, await ExecuteAsync(port, "SELECT count(*) FROM pg_tables WHERE tablename = 'kept_across_clones'"));
+    }
+
+    [Fact]
     public async Task Delete_stops_the_cluster_and_removes_the_data_it_keeps_outside_the_checkout()
     {
         var port = SparePort();
@@ -85,6 +107,16 @@ public sealed class PostgresScriptTests : IDisposable
             Directory.Delete(cluster, recursive: true);
         }
         Directory.Delete(_home, recursive: true);
+    }
+
+    private async Task<object?> ExecuteAsync(int port, string sql)
+    {
+        var url = await RunAsync("url", port);
+        // Unpooled: a pooled connection would outlive the server's restart and fail with 57P01.
+        await using var connection = new NpgsqlConnection(url.Stdout.Trim() + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     private static int SparePort()
