@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Rag.Api.Contracts.Rag;
 using Rag.Api.Endpoints.Documents;
 using Rag.Api.Errors;
-using Rag.Retrieval.Extraction;
 using Rag.Retrieval.Ingestion;
 using Rag.Retrieval.Storage;
 
@@ -48,7 +47,7 @@ public static class DocumentsEndpoints
         var uploads = read!;
         // Everything is checked before anything is written, so a bad file in a batch leaves the database as it was;
         // what was read to check a small upload is what gets ingested.
-        var (extracted, tooLarge) = Plan(uploads, services, cancellationToken);
+        var (extracted, tooLarge) = UploadPlan.Decide(uploads, services.Pipeline, services.Options.Value, cancellationToken);
         if (tooLarge is not null)
         {
             return tooLarge;
@@ -80,43 +79,6 @@ public static class DocumentsEndpoints
         }
         var response = new UploadResponse(results);
         return queued ? TypedResults.Accepted(results[0].Url, response) : TypedResults.Created(results[0].Url, response);
-    }
-
-    /// <summary>
-    /// Decides which uploads are ingested while the client waits: those read (up to Api:SynchronousIngestBytes) whose
-    /// estimated chunks, added up over the request, stay within Api:SynchronousIngestChunks. The rest are queued, and
-    /// must then fit Api:MaxQueuedUploadBytes.
-    /// </summary>
-    private static (ExtractedUpload?[] Extracted, ProblemHttpResult? TooLarge) Plan(
-        List<IngestRequest> uploads, DocumentServices services, CancellationToken cancellationToken)
-    {
-        var settings = services.Options.Value;
-        var extracted = new ExtractedUpload?[uploads.Count];
-        var inlineChunks = 0;
-        for (var i = 0; i < uploads.Count; i++)
-        {
-            var upload = uploads[i];
-            if (upload.Content.Length <= settings.SynchronousIngestBytes)
-            {
-                var read = services.Pipeline.Extract(upload, cancellationToken);
-                var chunks = services.Pipeline.EstimateChunks(read.Document);
-                if (inlineChunks + chunks <= settings.SynchronousIngestChunks)
-                {
-                    inlineChunks += chunks;
-                    extracted[i] = read;
-                    continue;
-                }
-            }
-            else
-            {
-                FormatDetector.Detect(upload.FileName, upload.Content.Span);
-            }
-            if (upload.Content.Length > settings.MaxQueuedUploadBytes)
-            {
-                return (extracted, Problems.QueuedUploadTooLarge(upload.FileName, upload.Content.Length, settings.MaxQueuedUploadBytes));
-            }
-        }
-        return (extracted, null);
     }
 
     public static async Task<Results<Ok<DocumentListResponse>, ProblemHttpResult>> ListAsync(

@@ -16,7 +16,6 @@ using Rag.Api.Errors;
 using Rag.Api.Hosting;
 using Rag.Retrieval;
 using Rag.Retrieval.Answering;
-using Rag.Retrieval.Extraction;
 using Rag.Retrieval.Ingestion;
 using Rag.Retrieval.Search;
 using Rag.Retrieval.Storage;
@@ -170,15 +169,19 @@ internal sealed class RagTools(
                 return ToolResults.Error(413, "Payload too large", "The request body is larger than the configured limit (Api:MaxUploadBytes).");
             }
             var upload = new IngestRequest(name, content) { Collection = collection, Tags = tags ?? [] };
-            DocumentDto document;
-            if (content.Length <= options.Value.SynchronousIngestBytes)
+            var (extracted, tooLarge) = UploadPlan.Decide([upload], pipeline, options.Value, cancellationToken);
+            if (tooLarge is not null)
             {
-                var ingested = await pipeline.IngestAsync(upload, pipeline.Extract(upload, cancellationToken), cancellationToken);
+                return ToolResults.Error(tooLarge);
+            }
+            DocumentDto document;
+            if (extracted[0] is { } read)
+            {
+                var ingested = await pipeline.IngestAsync(upload, read, cancellationToken);
                 document = DocumentMapping.ToDto(ingested.Document, ingested.Timings, ingested.Outcome == StoreOutcome.Duplicate);
             }
             else
             {
-                FormatDetector.Detect(upload.FileName, content);
                 var job = await jobs.EnqueueAsync(upload, collection, cancellationToken);
                 document = new DocumentDto(job, collection, name, DocumentStatus.Pending, DocumentMapping.Url(collection, job));
             }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 using Rag.Api.Tests.Infrastructure;
 
 namespace Rag.Api.Tests.Operations;
@@ -59,4 +61,29 @@ public sealed class UploadRoutingTests(UploadRoutingTests.Server server) : IClas
         Assert.Equal(0, await server.CountRowsAsync("ingestion_jobs WHERE collection = 'route-huge'"));
         Assert.Equal(0, await server.CountRowsAsync("collections WHERE name = 'route-huge'"));
     }
+
+    [Fact]
+    public async Task Mcp_ingest_text_is_routed_by_the_same_rules()
+    {
+        await using var mcp = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(server.BaseAddress, "/mcp") }));
+        Task<CallToolResult> IngestAsync(string collection, string name, string text) =>
+            mcp.CallToolAsync("ingest_text", new Dictionary<string, object?> { ["collection"] = collection, ["name"] = name, ["text"] = text }).AsTask();
+
+        var small = await IngestAsync("route-mcp", "cats.txt", Corpus.Cats);
+        Assert.Equal("completed", Structured(small).GetProperty("status").GetString());
+
+        // Far below the byte limit, but many chunks' worth: queued under the id the finished document has.
+        var queued = Structured(await IngestAsync("route-mcp", "long.txt", QueuedUploads.LongText("mcp routing")));
+        Assert.Equal("pending", queued.GetProperty("status").GetString());
+        var id = queued.GetProperty("id").GetGuid();
+        Assert.Equal(id, (await QueuedUploads.WaitAsync(client, "route-mcp", id)).GetProperty("id").GetGuid());
+
+        var huge = await IngestAsync("route-mcp-huge", "huge.txt", string.Concat(Enumerable.Repeat(Corpus.Weather + "\n", 800)));
+        Assert.True(huge.IsError);
+        Assert.Equal(413, Structured(huge).GetProperty("status").GetInt32());
+        Assert.Contains("Api:MaxQueuedUploadBytes", Assert.IsType<TextContentBlock>(Assert.Single(huge.Content)).Text, StringComparison.Ordinal);
+        Assert.Equal(0, await server.CountRowsAsync("ingestion_jobs WHERE collection = 'route-mcp-huge'"));
+    }
+
+    private static JsonElement Structured(CallToolResult result) => JsonSerializer.SerializeToElement(result.StructuredContent);
 }
