@@ -92,16 +92,10 @@ public static class AskEndpoints
         await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
         for (;;)
         {
-            var (moved, error) = await TryMoveNextAsync(enumerator, cancellationToken);
+            var (moved, error) = await StreamFailure.TryMoveNextAsync(enumerator, cancellationToken);
             if (error is not null)
             {
-                // The status line has gone out; the failure travels as the stream's last event, described as the
-                // problem the request would have answered before streaming began (429, 502, 504, 503, 500).
-                var (status, title, detail) = ProblemExceptionHandler.Describe(error);
-                if (status >= 500)
-                {
-                    logger.LogError(error, "Answer generation failed mid-stream");
-                }
+                var (status, title, detail) = StreamFailure.Describe(error, logger, "an answer stream");
                 var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
                 yield return new SseItem<string>(JsonSerializer.Serialize(problem, json), "error");
                 yield break;
@@ -117,18 +111,6 @@ public static class AskEndpoints
                 AnswerCompletedUpdate done => new SseItem<string>(JsonSerializer.Serialize(AnswerMapping.ToDone(done.Answer, recorder), json), "done"),
                 var other => throw new InvalidOperationException($"Unexpected answer update {other.GetType().Name}."),
             };
-        }
-    }
-
-    private static async ValueTask<(bool Moved, Exception? Error)> TryMoveNextAsync(IAsyncEnumerator<AnswerUpdate> enumerator, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await enumerator.MoveNextAsync(), null);
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            return (false, ex);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Claims;
 using System.Text.Json;
@@ -31,7 +32,8 @@ public static class OpenAiEndpoints
     }
 
     public static async Task<Results<Ok<ChatCompletionResponse>, ServerSentEventsResult<string>, ProblemHttpResult>> ChatAsync(
-        ChatCompletionRequest request, [AsParameters] OpenAiServices services, ClaimsPrincipal user, CancellationToken cancellationToken)
+        ChatCompletionRequest request, [AsParameters] OpenAiServices services, ClaimsPrincipal user, ILogger<ChatCompletionRequest> logger,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
@@ -71,7 +73,7 @@ public static class OpenAiEndpoints
         if (request.Stream)
         {
             var includeUsage = request.StreamOptions?.IncludeUsage ?? false;
-            return TypedResults.ServerSentEvents(ChatChunksAsync(updates, recorder, id, created, services, includeUsage, grounding));
+            return TypedResults.ServerSentEvents(ChatChunksAsync(updates, recorder, id, created, services, includeUsage, grounding, logger, cancellationToken));
         }
         var response = await updates.ToChatResponseAsync(cancellationToken);
         return TypedResults.Ok(new ChatCompletionResponse(id, created, services.Models.LlmId,
@@ -165,8 +167,8 @@ public static class OpenAiEndpoints
     }
 
     private static async IAsyncEnumerable<string> ChatChunksAsync(
-        IAsyncEnumerable<ChatResponseUpdate> updates, GenerationRecorder recorder, string id, long created, OpenAiServices services, bool includeUsage,
-        Grounding? grounding)
+        PrimedSequence<ChatResponseUpdate> updates, GenerationRecorder recorder, string id, long created, OpenAiServices services, bool includeUsage,
+        Grounding? grounding, ILogger logger, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var json = services.Json.Value.SerializerOptions;
         var model = services.Models.LlmId;
@@ -176,11 +178,26 @@ public static class OpenAiEndpoints
         // The sources were read before the response started (a grounded stream is primed up to them).
         yield return JsonSerializer.Serialize(
             new ChatCompletionChunk(id, created, model, [new ChatChunkChoiceDto(0, new ChatDeltaDto("assistant", ""), null)], null) { Sources = grounding?.Sources }, json);
-        await foreach (var update in updates)
+        await using (var enumerator = updates.GetAsyncEnumerator(cancellationToken))
         {
-            if (!string.IsNullOrEmpty(update.Text))
+            for (;;)
             {
-                yield return Chunk(new ChatDeltaDto(null, update.Text), null);
+                var (moved, error) = await StreamFailure.TryMoveNextAsync(enumerator, cancellationToken);
+                if (error is not null)
+                {
+                    var (status, title, detail) = StreamFailure.Describe(error, logger, "a chat stream");
+                    yield return JsonSerializer.Serialize(new StreamErrorChunk(new StreamErrorDto(detail, title, status)), json);
+                    yield return "[DONE]";
+                    yield break;
+                }
+                if (!moved)
+                {
+                    break;
+                }
+                if (!string.IsNullOrEmpty(enumerator.Current.Text))
+                {
+                    yield return Chunk(new ChatDeltaDto(null, enumerator.Current.Text), null);
+                }
             }
         }
         // The citations are known once the answer is complete.

@@ -28,15 +28,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             return true;
         }
         var (status, title, detail) = Describe(exception);
-        if (status == StatusCodes.Status503ServiceUnavailable)
-        {
-            // Expected while PostgreSQL restarts: one line per request, not a stack trace each.
-            logger.LogWarning("Database unavailable on {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
-        }
-        else if (status >= 500)
-        {
-            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-        }
+        Log(logger, exception, status, $"{httpContext.Request.Method} {httpContext.Request.Path}");
         if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -48,6 +40,20 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>How every path that answers a problem (HTTP, a stream's last event, an MCP tool error) logs its cause.</summary>
+    internal static void Log(ILogger logger, Exception exception, int status, string where)
+    {
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Expected while PostgreSQL restarts: one line per request, not a stack trace each.
+            logger.LogWarning("Database unavailable on {Where}: {Reason}", where, exception.Message);
+        }
+        else if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Where}", where);
+        }
     }
 
     internal static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch

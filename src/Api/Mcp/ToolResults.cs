@@ -52,10 +52,7 @@ internal static class ToolResults
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             var (status, title, detail) = ProblemExceptionHandler.Describe(ex);
-            if (status >= 500)
-            {
-                logger.LogError(ex, "MCP tool call failed");
-            }
+            ProblemExceptionHandler.Log(logger, ex, status, "an MCP tool call");
             return Error(status, title, detail);
         }
     }

@@ -98,9 +98,38 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
     [Fact]
     public async Task Ask_stream_that_finds_the_queue_full_after_its_sources_ends_with_a_429_error_event()
     {
+        var events = await StreamWithTheQueueFullAsync($"/v1/collections/{OneSlotSeededServer.Collection}/ask", new { question = Question, stream = true });
+
+        Assert.Equal(["sources", "error"], events.Select(e => e.Type));
+        Assert.Equal(429, events[1].Json.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Grounded_chat_stream_that_finds_the_queue_full_after_its_sources_ends_with_a_429_error_chunk_and_done()
+    {
+        var chunks = await StreamWithTheQueueFullAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = Question } },
+            collection = OneSlotSeededServer.Collection,
+            stream = true,
+        });
+
+        Assert.Equal(3, chunks.Count);
+        Assert.NotEqual(0, chunks[0].Json.GetProperty("sources").GetArrayLength());
+        var error = chunks[1].Json.GetProperty("error");
+        Assert.Equal(429, error.GetProperty("code").GetInt32());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.Equal("[DONE]", chunks[2].Data);
+    }
+
+    /// <summary>Streams <paramref name="body"/> while the only row is busy and the one queue place taken, so the request
+    /// is refused by the engine after its response started; returns every event it got.</summary>
+    private async Task<List<ServerSentEvent>> StreamWithTheQueueFullAsync(string path, object body)
+    {
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var slot = await HoldTheOnlyRowAsync(guard.Token);
         Task<HttpResponseMessage> queued;
+        var events = new List<ServerSentEvent>();
         try
         {
             // Fills the one queue place; waiting for it to be queued is a condition, not a duration.
@@ -109,15 +138,11 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
             {
                 await Task.Delay(10, guard.Token);
             }
-            using var response = await PostStreamAsync($"/v1/collections/{OneSlotSeededServer.Collection}/ask", new { question = Question, stream = true }, guard.Token);
-            var events = new List<ServerSentEvent>();
+            using var response = await PostStreamAsync(path, body, guard.Token);
             await foreach (var e in ServerSentEvent.ReadAsync(await response.Content.ReadAsStreamAsync(guard.Token), guard.Token))
             {
                 events.Add(e);
             }
-
-            Assert.Equal(["sources", "error"], events.Select(e => e.Type));
-            Assert.Equal(429, events[1].Json.GetProperty("status").GetInt32());
         }
         finally
         {
@@ -125,6 +150,7 @@ public sealed class StreamingOrderTests(OneSlotSeededServer server) : IClassFixt
         }
         using var served = await queued;
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        return events;
     }
 
     private async Task<HttpResponseMessage> PostStreamAsync(string path, object body, CancellationToken cancellationToken)

@@ -80,3 +80,9 @@ public sealed record ChatChunkChoiceDto(int Index, ChatDeltaDto Delta, string? F
 public sealed record ChatDeltaDto(string? Role, string? Content);
 
 public sealed record UsageDto(int PromptTokens, int CompletionTokens, int TotalTokens);
+
+/// <summary>A stream's last data event when generation fails after the response started, as vLLM and OpenAI send it;
+/// the fields are those of the problem the request would have answered before streaming began.</summary>
+public sealed record StreamErrorChunk(StreamErrorDto Error);
+
+public sealed record StreamErrorDto(string Message, string Type, int Code);
