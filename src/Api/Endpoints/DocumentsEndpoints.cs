@@ -101,25 +101,15 @@ public static class DocumentsEndpoints
         string collection, Guid id, [AsParameters] DocumentServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        // A queued upload's collection may not exist until its job has run, so the job is looked up either way.
-        var info = await services.FindCollectionAsync(collection, cancellationToken);
-        if (info is not null && await services.Store.GetAsync(info, id, cancellationToken) is { } document)
+        var found = await DocumentLookup.FindAsync(
+            services.Store, services.Jobs, () => services.FindCollectionAsync(collection, cancellationToken), collection, id, cancellationToken);
+        return found switch
         {
-            // A queued upload's document has its job's id, and the job holds the step timings.
-            var ingestion = await services.Jobs.GetAsync(id, cancellationToken);
-            return TypedResults.Ok(DocumentMapping.ToDto(document, ingestion?.Timings));
-        }
-        if (await services.Jobs.GetAsync(id, cancellationToken) is { } job && job.Collection == collection)
-        {
-            info ??= await services.FindCollectionAsync(collection, cancellationToken);
-            if (job is { Status: IngestionJobStatus.Completed, DocumentId: { } documentId } && info is not null
-                && await services.Store.GetAsync(info, documentId, cancellationToken) is { } ingested)
-            {
-                return TypedResults.Ok(DocumentMapping.ToDto(ingested, job.Timings));
-            }
-            return TypedResults.Ok(DocumentMapping.ToDto(job));
-        }
-        return info is null ? Problems.CollectionNotFound(collection) : Problems.DocumentNotFound(collection, id);
+            { Document: { } document } => TypedResults.Ok(DocumentMapping.ToDto(document, found.Job?.Timings)),
+            { Job: { } job } => TypedResults.Ok(DocumentMapping.ToDto(job)),
+            { Collection: null } => Problems.CollectionNotFound(collection),
+            _ => Problems.DocumentNotFound(collection, id),
+        };
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

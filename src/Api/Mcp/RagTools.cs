@@ -206,18 +206,21 @@ internal sealed class RagTools(
             {
                 return ToolResults.Error(denied);
             }
-            var info = await documents.FindCollectionAsync(collection, await embedder.GetModelAsync(cancellationToken), cancellationToken);
-            if (info is not null && await documents.GetAsync(info, id, cancellationToken) is { } stored)
+            var found = await DocumentLookup.FindAsync(documents, jobs,
+                async () => await documents.FindCollectionAsync(collection, await embedder.GetModelAsync(cancellationToken), cancellationToken),
+                collection, id, cancellationToken);
+            if (found is { Collection: { } info, Document: { } stored })
             {
-                var text = await documentText.ReadAsync(info, id, cancellationToken);
-                return ToolResults.Success(new DocumentToolResult(DocumentMapping.ToDto(stored), DocumentUri.For(collection, id), text), text);
+                var text = await documentText.ReadAsync(info, stored.Id, cancellationToken);
+                var dto = DocumentMapping.ToDto(stored, found.Job?.Timings);
+                return ToolResults.Success(new DocumentToolResult(dto, DocumentUri.For(collection, stored.Id), text), text);
             }
-            if (await jobs.GetAsync(id, cancellationToken) is { } job && job.Collection == collection)
+            if (found.Job is { } job)
             {
                 var queued = DocumentMapping.ToDto(job);
                 return ToolResults.Success(new DocumentToolResult(queued, DocumentUri.For(collection, id), ""), $"Upload {id} is {queued.Status.ToString().ToLowerInvariant()}.");
             }
-            return ToolResults.Error(info is null ? Problems.CollectionNotFound(collection) : Problems.DocumentNotFound(collection, id));
+            return ToolResults.Error(found.Collection is null ? Problems.CollectionNotFound(collection) : Problems.DocumentNotFound(collection, id));
         }, logger, cancellationToken);
 
     // Arguments are held to the text rules of HTTP bodies, with the same problem: a NUL or unpaired surrogate never

@@ -85,5 +85,24 @@ public sealed class UploadRoutingTests(UploadRoutingTests.Server server) : IClas
         Assert.Equal(0, await server.CountRowsAsync("ingestion_jobs WHERE collection = 'route-mcp-huge'"));
     }
 
+    [Fact]
+    public async Task Mcp_get_document_follows_a_queued_repeat_of_stored_content_to_the_stored_document()
+    {
+        var text = QueuedUploads.LongText("repeated");
+        var stored = await QueuedUploads.QueueAsync(client, "route-repeat", "first.txt", text);
+        await QueuedUploads.WaitAsync(client, "route-repeat", stored);
+        await using var mcp = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(server.BaseAddress, "/mcp") }));
+
+        // The repeat is queued under its job's id and completes as the document already stored.
+        var repeat = Structured(await mcp.CallToolAsync("ingest_text", new Dictionary<string, object?> { ["collection"] = "route-repeat", ["name"] = "again.txt", ["text"] = text }));
+        var jobId = repeat.GetProperty("id").GetGuid();
+        Assert.NotEqual(stored, jobId);
+        await QueuedUploads.WaitAsync(client, "route-repeat", jobId);
+
+        var fetched = Structured(await mcp.CallToolAsync("get_document", new Dictionary<string, object?> { ["collection"] = "route-repeat", ["id"] = jobId }));
+        Assert.Equal(stored, fetched.GetProperty("document").GetProperty("id").GetGuid());
+        Assert.Contains("repeated part 39.", fetched.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
     private static JsonElement Structured(CallToolResult result) => JsonSerializer.SerializeToElement(result.StructuredContent);
 }
