@@ -35,6 +35,7 @@ internal sealed partial class CollectionRouteFilter : IEndpointFilter
             title: "Collection not allowed",
             detail: $"This API key may not use collection '{collection}'.");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
+    // \z, not $: $ also matches before a final line break, which would let "docs\n" through as a name.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex Name();
 }

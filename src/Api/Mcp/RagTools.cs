@@ -71,6 +71,10 @@ internal sealed class RagTools(
         CancellationToken cancellationToken = default) =>
         ToolResults.RunAsync(async () =>
         {
+            if (string.IsNullOrWhiteSpace(query))
+            {
+                return ToolResults.Error(Problems.BadRequest("'query' is required: what to look for."));
+            }
             var maxLength = options.Value.MaxQuestionLength;
             if (query.Length > maxLength)
             {
@@ -101,6 +105,10 @@ internal sealed class RagTools(
         CancellationToken cancellationToken = default) =>
         ToolResults.RunAsync(async () =>
         {
+            if (string.IsNullOrWhiteSpace(question))
+            {
+                return ToolResults.Error(Problems.BadRequest("'question' is required."));
+            }
             var maxLength = options.Value.MaxQuestionLength;
             if (question.Length > maxLength)
             {

@@ -181,6 +181,9 @@ public sealed class McpServerTests(McpApiServer server) : IClassFixture<McpApiSe
                 new() { ["query"] = "cats", ["collection"] = McpApiServer.TeamA, ["filter"] = JsonDocument.Parse("""{"topic":5}""").RootElement }, HttpStatusCode.BadRequest),
             ($"/v1/collections/{McpApiServer.TeamA}/search", new { query = new string('q', 501) },
                 new() { ["query"] = new string('q', 501), ["collection"] = McpApiServer.TeamA }, HttpStatusCode.BadRequest),
+            // A name ending in a line break is no name, though a regex's $ would have matched before it.
+            ("/v1/collections/team-a%0A/search", new { query = "cats" },
+                new() { ["query"] = "cats", ["collection"] = McpApiServer.TeamA + "\n" }, HttpStatusCode.BadRequest),
         };
         foreach (var (path, body, arguments, status) in cases)
         {
@@ -190,6 +193,23 @@ public sealed class McpServerTests(McpApiServer server) : IClassFixture<McpApiSe
             Assert.True(result.IsError);
             Assert.Equal(problem.GetProperty("detail").GetString(), Text(result));
             Assert.Equal((int)status, Structured(result).GetProperty("status").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task An_empty_query_or_question_is_a_400_tool_error_as_over_http()
+    {
+        await using var client = await server.ConnectAsync(McpApiServer.AdminKey);
+        using var http = server.HttpClientWith(McpApiServer.AdminKey);
+        await ProblemAssert.IsProblemAsync(await http.PostAsJsonAsync($"/v1/collections/{McpApiServer.TeamA}/search", new { query = " " }), HttpStatusCode.BadRequest);
+        await ProblemAssert.IsProblemAsync(await http.PostAsJsonAsync($"/v1/collections/{McpApiServer.TeamA}/ask", new { question = " " }), HttpStatusCode.BadRequest);
+
+        foreach (var (tool, argument) in new[] { ("search", "query"), ("ask", "question") })
+        {
+            var result = await client.CallToolAsync(tool, new Dictionary<string, object?> { [argument] = " ", ["collection"] = McpApiServer.TeamA });
+            Assert.True(result.IsError, tool);
+            Assert.Equal(400, Structured(result).GetProperty("status").GetInt32());
+            Assert.Contains($"'{argument}'", Text(result), StringComparison.Ordinal);
         }
     }
 
