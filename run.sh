@@ -16,12 +16,13 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/dotnet-env.sh
 
-# step NAME COMMAND...: runs one start-up step between a line saying what it does and one saying how long it took.
+# step NAME COMMAND...: runs one start-up step between a line saying what it does and one saying how long it took;
+# a failed step stops run.sh, so the service never starts on what a failed step left behind.
 step() {
   local name="$1" start=$SECONDS
   shift
   echo "[run] $name ..."
-  "$@"
+  "$@" || { echo "[run] $name: failed (exit $?); not starting the service" >&2; exit 1; }
   echo "[run] $name: done in $((SECONDS - start)) s"
 }
 
@@ -38,7 +39,8 @@ if [[ "$Llm__ModelPath" == */demo-llm ]] && grep -qs '"tie_word_embeddings": *tr
   rm -rf "$Llm__ModelPath"
 fi
 
-step "restoring and building the service and its tools (dotnet build -c Release)" bash -c '
+# -e: each build must succeed, else the service would start on the binaries of an earlier build.
+step "restoring and building the service and its tools (dotnet build -c Release)" bash -ec '
   dotnet build src/Api -c Release -v minimal -nologo -clp:NoSummary
   dotnet build tools/ModelProvisioning -c Release -v minimal -nologo -clp:NoSummary
   if [[ "$Llm__ModelPath" == */demo-llm ]] && [ ! -d "$Llm__ModelPath" ]; then dotnet build tools/ModelForge -c Release -v minimal -nologo -clp:NoSummary; fi'
