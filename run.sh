@@ -28,14 +28,16 @@ step() {
 
 models="${RAG_MODELS_DIR:-.data/models}"
 [[ "$models" == /* ]] || models="$PWD/$models"
+own_demo_llm=""  # set when run.sh chose $models/demo-llm itself
 if [ -z "${Llm__ModelPath:-}" ]; then
-  if [ -d "$models/llm" ]; then export Llm__ModelPath="$models/llm"; else export Llm__ModelPath="$models/demo-llm"; fi
+  if [ -d "$models/llm" ]; then export Llm__ModelPath="$models/llm"; else export Llm__ModelPath="$models/demo-llm"; own_demo_llm=1; fi
 fi
 if [ -z "${Embedding__ModelPath:-}" ] && [ -d "$models/embedding" ]; then export Embedding__ModelPath="$models/embedding"; fi
 if [ -z "${Reranker__ModelPath:-}" ] && [ -d "$models/reranker" ]; then export Reranker__ModelPath="$models/reranker"; fi
 
-# A demo LLM forged before its head was untied and word-biased answers whitespace only: forge it again.
-if [[ "$Llm__ModelPath" == */demo-llm ]] && grep -qs '"tie_word_embeddings": *true' "$Llm__ModelPath/config.json"; then
+# A demo LLM forged before its head was untied and word-biased answers whitespace only: forge it again. Only the
+# one run.sh placed itself: a folder the user named in Llm__ModelPath is never deleted.
+if [ -n "$own_demo_llm" ] && grep -qs '"tie_word_embeddings": *true' "$Llm__ModelPath/config.json"; then
   rm -rf "$Llm__ModelPath"
 fi
 
