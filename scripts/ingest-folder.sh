@@ -17,10 +17,14 @@ export url collection
 failures=$(mktemp)
 trap 'rm -f "$failures"' EXIT
 
-# counts FIELD: the collection's documents, chunks or queued_jobs (0 before its first upload).
+# counts FIELD: the collection's documents, chunks or queued_jobs (0 before its first upload). Fails, with curl's
+# error, when the API does not answer 2xx (down, wrong key), so the script stops rather than wait on no answer.
 counts() {
-  curl -sf "${auth[@]}" "$url/v1/collections" \
-    | python3 -c "import json,sys; c=[x for x in json.load(sys.stdin)['collections'] if x['name']==sys.argv[1]]; print(c[0][sys.argv[2]] if c else 0)" "$collection" "$1"
+  local body
+  body=$(curl -sSf "${auth[@]}" "$url/v1/collections") \
+    || { echo "[ingest] cannot read $url/v1/collections" >&2; return 1; }
+  python3 -c "import json,sys; c=[x for x in json.load(sys.stdin)['collections'] if x['name']==sys.argv[1]]; print(c[0][sys.argv[2]] if c else 0)" \
+    "$collection" "$1" <<< "$body"
 }
 
 start=$(date +%s.%N)
@@ -28,14 +32,21 @@ find "$dir" -maxdepth 1 -type f -name "$glob" -print0 | sort -z \
   | xargs -0 -P "$parallel" -I{} sh -c '
       code=$(curl -s -o /dev/null -w "%{http_code}" "$@" -F "file=@{}" "$url/v1/collections/$collection/documents")
       case "$code" in 200|201|202) ;; *) echo "{} -> HTTP $code" ;; esac' sh "${auth[@]}" >> "$failures"
-while [ "$(counts queued_jobs)" != 0 ]; do sleep 1; done
-end=$(date +%s.%N)
-
 if [ -s "$failures" ]; then
   echo "[ingest] $(wc -l < "$failures") uploads failed:" >&2
   head -20 "$failures" >&2
 fi
-python3 - "$(counts documents)" "$(counts chunks)" "$start" "$end" <<'PY'
+# counts runs in plain assignments: there set -e stops the script when it fails (in a test or a loop condition it would not).
+while :; do
+  queued=$(counts queued_jobs)
+  [ "$queued" = 0 ] && break
+  sleep 1
+done
+end=$(date +%s.%N)
+
+documents=$(counts documents)
+chunks=$(counts chunks)
+python3 - "$documents" "$chunks" "$start" "$end" <<'PY'
 import json, sys
 documents, chunks, start, end = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 seconds = end - start
