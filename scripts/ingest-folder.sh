@@ -11,9 +11,8 @@ if [ $# -lt 3 ]; then
 fi
 url="${1%/}" collection="$2" dir="$3" glob="${4:-*}"
 parallel="${RAG_INGEST_PARALLEL:-2}"
-auth=()
-[ -n "${RAG_API_KEY:-}" ] && auth=(-H "Authorization: Bearer $RAG_API_KEY")
-export url collection
+# Exported, as the uploads run in child shells; ${auth_header:+...} adds the header only when a key is set.
+export url collection auth_header="${RAG_API_KEY:+Authorization: Bearer $RAG_API_KEY}"
 failures=$(mktemp)
 trap 'rm -f "$failures"' EXIT
 
@@ -21,17 +20,26 @@ trap 'rm -f "$failures"' EXIT
 # error, when the API does not answer 2xx (down, wrong key), so the script stops rather than wait on no answer.
 counts() {
   local body
-  body=$(curl -sSf "${auth[@]}" "$url/v1/collections") \
+  body=$(curl -sSf ${auth_header:+-H "$auth_header"} "$url/v1/collections") \
     || { echo "[ingest] cannot read $url/v1/collections" >&2; return 1; }
   python3 -c "import json,sys; c=[x for x in json.load(sys.stdin)['collections'] if x['name']==sys.argv[1]]; print(c[0][sys.argv[2]] if c else 0)" \
     "$collection" "$1" <<< "$body"
 }
 
+# upload FILE: posts one file, printing "FILE -> HTTP code" unless accepted. The name is an argument, never shell
+# code, and double-quoted for curl's -F (with \ and " escaped), so names with ; , quotes or $ upload as they are.
+upload() {
+  local name="${1//\\/\\\\}" code
+  name="${name//\"/\\\"}"
+  code=$(curl -s -o /dev/null -w "%{http_code}" ${auth_header:+-H "$auth_header"} -F "file=@\"$name\"" \
+    "$url/v1/collections/$collection/documents")
+  case "$code" in 200|201|202) ;; *) printf '%s -> HTTP %s\n' "$1" "$code" ;; esac
+}
+export -f upload
+
 start=$(date +%s.%N)
 find "$dir" -maxdepth 1 -type f -name "$glob" -print0 | sort -z \
-  | xargs -0 -P "$parallel" -I{} sh -c '
-      code=$(curl -s -o /dev/null -w "%{http_code}" "$@" -F "file=@{}" "$url/v1/collections/$collection/documents")
-      case "$code" in 200|201|202) ;; *) echo "{} -> HTTP $code" ;; esac' sh "${auth[@]}" >> "$failures"
+  | xargs -0 -n 1 -P "$parallel" bash -c 'upload "$1"' upload >> "$failures"
 if [ -s "$failures" ]; then
   echo "[ingest] $(wc -l < "$failures") uploads failed:" >&2
   head -20 "$failures" >&2
