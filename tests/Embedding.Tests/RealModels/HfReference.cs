@@ -17,9 +17,18 @@ public sealed class HfReference : IDisposable
 
     public HfReference(string folder, int maxLength, bool clsPooling)
     {
-        var json = Path.Combine(Directory.CreateTempSubdirectory("rag-hf-reference-").FullName, "tokenizer.json");
-        File.WriteAllText(json, BertTokenizerJson(File.ReadAllLines(Path.Combine(folder, "vocab.txt"))));
-        _tokenizer = new global::Tokenizers.DotNet.Tokenizer(json);
+        // The tokenizer reads its JSON once, when built: the scratch folder goes right after, so no test leaves it in /tmp.
+        var scratch = Directory.CreateTempSubdirectory("rag-hf-reference-");
+        try
+        {
+            var json = Path.Combine(scratch.FullName, "tokenizer.json");
+            File.WriteAllText(json, BertTokenizerJson(File.ReadAllLines(Path.Combine(folder, "vocab.txt"))));
+            _tokenizer = new global::Tokenizers.DotNet.Tokenizer(json);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         _session = new InferenceSession(Path.Combine(folder, "onnx", "model.onnx"), options);
         _maxLength = maxLength;
