@@ -18,6 +18,8 @@ public sealed class DedicatedCluster : IDisposable
         var port = FreePort();
         dataDirectory = Path.Combine(RepositoryRoot.Path, ".data", $"dedicated-{port}");
         environment = new() { ["RAG_DATA_DIR"] = dataDirectory, ["RAG_PG_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        // A crashed earlier run on the same port may have left its cluster here: start from an empty one, not its data.
+        PostgresServer.Script("delete", environment);
         Start();
         ConnectionString = PostgresServer.Script("url", environment).Trim();
     }
@@ -29,9 +31,11 @@ public sealed class DedicatedCluster : IDisposable
     /// <summary>A fast shutdown, as an administrator or a package upgrade does it: sessions end with 57P01.</summary>
     public void Stop() => PostgresServer.Script("stop", environment);
 
+    /// <summary>Stops the cluster and removes its data through the script, which also removes a cluster it placed under
+    /// /var/lib/rag-postgres (as root in a private home), where deleting the folder would remove only the link.</summary>
     public void Dispose()
     {
-        Stop();
+        PostgresServer.Script("delete", environment);
         Directory.Delete(dataDirectory, recursive: true);
     }
 
