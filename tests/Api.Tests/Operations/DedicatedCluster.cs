@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Rag.TestSupport;
 
 namespace Rag.Api.Tests.Operations;
@@ -15,7 +13,7 @@ public sealed class DedicatedCluster : IDisposable
 
     public DedicatedCluster()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         dataDirectory = Path.Combine(RepositoryRoot.Path, ".data", $"dedicated-{port}");
         environment = new() { ["RAG_DATA_DIR"] = dataDirectory, ["RAG_PG_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         // A crashed earlier run on the same port may have left its cluster here: start from an empty one, not its data.
@@ -37,12 +35,5 @@ public sealed class DedicatedCluster : IDisposable
     {
         PostgresServer.Script("delete", environment);
         Directory.Delete(dataDirectory, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

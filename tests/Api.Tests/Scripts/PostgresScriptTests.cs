@@ -30,7 +30,7 @@ public sealed class PostgresScriptTests : IDisposable
     [Fact]
     public async Task A_checkout_in_a_private_home_starts_reports_its_running_port_and_stops()
     {
-        var port = SparePort();
+        var port = LoopbackPorts.Free();
         var start = await RunAsync("start", port);
         Assert.True(start.ExitCode == 0, start.Stderr);
 
@@ -57,7 +57,7 @@ public sealed class PostgresScriptTests : IDisposable
     [Fact]
     public async Task A_checkout_cloned_again_at_the_same_path_reuses_the_cluster_the_deleted_one_kept_outside()
     {
-        var port = SparePort();
+        var port = LoopbackPorts.Free();
         Assert.True((await RunAsync("start", port)).ExitCode == 0);
         await ExecuteAsync(port, "CREATE TABLE kept_across_clones (id int)");
         // The clone is deleted while its cluster runs, then cloned again at the same path.
@@ -79,7 +79,7 @@ public sealed class PostgresScriptTests : IDisposable
     [Fact]
     public async Task Delete_stops_the_cluster_and_removes_the_data_it_keeps_outside_the_checkout()
     {
-        var port = SparePort();
+        var port = LoopbackPorts.Free();
         var start = await RunAsync("start", port);
         Assert.True(start.ExitCode == 0, start.Stderr);
         var link = new DirectoryInfo(Path.Combine(_checkout, ".data", "postgres"));
@@ -117,13 +117,6 @@ public sealed class PostgresScriptTests : IDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
-    }
-
-    private static int SparePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string verb, int port)
