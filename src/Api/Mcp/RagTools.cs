@@ -86,13 +86,18 @@ internal sealed class RagTools(
                 return problem;
             }
             var result = await search.SearchAsync(Request(query, collection, top_k, mode, filter), cancellationToken);
-            var text = new StringBuilder();
+            if (result.Hits.Count == 0)
+            {
+                return ToolResults.Success(new SearchToolResult(result.Hits), "No passages found.");
+            }
+            // Passages fenced as quoted data, as a model reads sources everywhere else; the links to whole documents
+            // (made of the collection's name and an id, no document text) follow outside the fences.
+            var text = new StringBuilder(AnswerPrompt.FencedPassages(result.Hits)).Append("\n\nWhole documents (resources/read):");
             for (var i = 0; i < result.Hits.Count; i++)
             {
-                var hit = result.Hits[i];
-                text.Append(CultureInfo.InvariantCulture, $"[{i + 1}] {hit.DocumentName} <{DocumentUri.For(collection, hit.DocumentId)}> (score {hit.Score:0.000})\n{hit.Text.Trim()}\n\n");
+                text.Append(CultureInfo.InvariantCulture, $"\n[{i + 1}] <{DocumentUri.For(collection, result.Hits[i].DocumentId)}>");
             }
-            return ToolResults.Success(new SearchToolResult(result.Hits), result.Hits.Count == 0 ? "No passages found." : text.ToString().TrimEnd());
+            return ToolResults.Success(new SearchToolResult(result.Hits), text.ToString());
         }, logger, cancellationToken);
 
     [McpServerTool(Name = "ask", ReadOnly = true, UseStructuredContent = true, OutputSchemaType = typeof(AskToolResult))]

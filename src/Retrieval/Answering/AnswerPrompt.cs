@@ -110,6 +110,19 @@ public static class AnswerPrompt
         return kept;
     }
 
+    /// <summary>Search hits as a calling model reads them (the Semantic Kernel plugin, MCP's <c>search</c>): the preamble,
+    /// then each passage fenced as quoted data under its <c>[n]</c> heading, as sources are in the answer prompt.</summary>
+    public static string FencedPassages(IReadOnlyList<SearchHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var text = new StringBuilder(SourcesPreamble).Append("\n\n");
+        for (var i = 0; i < hits.Count; i++)
+        {
+            text.Append(SourceBlock(i + 1, hits[i]));
+        }
+        return text.ToString().TrimEnd();
+    }
+
     internal static string SourceBlock(int number, SearchHit hit)
     {
         var quoted = SourceHeading(new StringBuilder(), number, hit).Append('\n').Append(hit.Text.Trim()).ToString();

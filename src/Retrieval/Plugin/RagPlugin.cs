@@ -29,13 +29,7 @@ public sealed class RagPlugin(ChunkSearch search, Answerer answerer, IngestionPi
         {
             return "No relevant passages found.";
         }
-        // The calling model reads these passages as it reads sources in the answer prompt: fenced, as quoted data.
-        var text = new StringBuilder(AnswerPrompt.SourcesPreamble).Append("\n\n");
-        for (var i = 0; i < result.Hits.Count; i++)
-        {
-            text.Append(AnswerPrompt.SourceBlock(i + 1, result.Hits[i]));
-        }
-        return text.ToString().TrimEnd();
+        return AnswerPrompt.FencedPassages(result.Hits);
     }
 
     [KernelFunction("ask")]
