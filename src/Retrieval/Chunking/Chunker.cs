@@ -12,8 +12,15 @@ namespace Rag.Retrieval.Chunking;
 /// </summary>
 public sealed partial class Chunker
 {
+    /// <summary>
+    /// Characters per embedding token in prose (WordPiece and BPE vocabularies both land near four); an estimate is
+    /// all that deciding between answering now and queueing needs.
+    /// </summary>
+    private const double CharactersPerToken = 4.0;
+
     private readonly TokenMeasure _tokens;
     private readonly int _maxTokens;
+    private readonly int _specialTokens;
     private readonly int _overlapTokens;
     private readonly int _unitMaxTokens;
 
@@ -21,14 +28,27 @@ public sealed partial class Chunker
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         _tokens = new TokenMeasure(tokenizer);
-        var specialTokens = _tokens.Count(string.Empty);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, specialTokens + 8);
+        _specialTokens = _tokens.Count(string.Empty);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, _specialTokens + 8);
         ArgumentOutOfRangeException.ThrowIfNegative(overlapTokens);
         _maxTokens = maxTokens;
         // Overlap may take at most half a chunk, so every chunk still brings new text.
-        _overlapTokens = Math.Min(overlapTokens, (maxTokens - specialTokens) / 2);
+        _overlapTokens = Math.Min(overlapTokens, (maxTokens - _specialTokens) / 2);
         // A unit this small always fits after an overlap, so packing never has to drop one.
         _unitMaxTokens = maxTokens - _overlapTokens;
+    }
+
+    /// <summary>
+    /// About how many chunks <see cref="Split"/> makes of <paramref name="document"/>, without tokenizing it: the work
+    /// that grows with a document is embedding them, so this, not its size in bytes, says whether it can be ingested
+    /// while a client waits.
+    /// </summary>
+    public int EstimateChunks(ExtractedDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        // A full chunk's text repeats the overlap and leaves room for the special tokens; the rest is new.
+        var newTokensPerChunk = _maxTokens - _specialTokens - _overlapTokens;
+        return (int)Math.Ceiling(document.Text.Length / (CharactersPerToken * newTokensPerChunk));
     }
 
     public IReadOnlyList<Chunk> Split(ExtractedDocument document)

@@ -11,24 +11,8 @@ namespace Rag.Retrieval.Ingestion;
 public sealed class IngestionPipeline(
     Chunker chunker, Embedder embedder, DocumentStore store, IOptions<RetrievalOptions> options, IOptions<ExtractionOptions> extraction)
 {
-    /// <summary>
-    /// Characters per embedding token in prose (WordPiece and BPE vocabularies both land near four); an estimate is
-    /// all that deciding between answering now and queueing needs.
-    /// </summary>
-    private const double CharactersPerToken = 4.0;
-
-    /// <summary>
-    /// About how many chunks <paramref name="document"/> will make, without tokenizing it: the work that grows with a
-    /// document is embedding them, so this, not its size in bytes, says whether it can be ingested while a client waits.
-    /// </summary>
-    public int EstimateChunks(ExtractedDocument document)
-    {
-        ArgumentNullException.ThrowIfNull(document);
-        var settings = options.Value;
-        // The chunker lets an overlap take at most half a chunk.
-        var newTokensPerChunk = Math.Max(1, settings.ChunkMaxTokens - Math.Min(settings.ChunkOverlapTokens, settings.ChunkMaxTokens / 2));
-        return (int)Math.Ceiling(document.Text.Length / (CharactersPerToken * newTokensPerChunk));
-    }
+    /// <inheritdoc cref="Chunker.EstimateChunks"/>
+    public int EstimateChunks(ExtractedDocument document) => chunker.EstimateChunks(document);
 
     public Task<IngestResult> IngestAsync(IngestRequest request, CancellationToken cancellationToken = default) =>
         IngestAsync(request, extracted: null, cancellationToken);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using Microsoft.ML.Tokenizers;
 using Rag.Retrieval.Chunking;
 using Rag.Retrieval.Extraction;
 using Rag.Retrieval.Tests.Support;
@@ -138,5 +140,47 @@ public sealed class ChunkerTests(ForgedEncoder encoder) : IClassFixture<ForgedEn
         var chunk = Assert.Single(new Chunker(encoder.Tokenizer, 64, 6).Split(Plain(text)));
 
         Assert.Equal(text, chunk.Text);
+    }
+
+    [Theory]
+    [InlineData(false, 48, 5, 5)]
+    [InlineData(false, 48, 100, 24)]
+    [InlineData(true, 48, 5, 5)]
+    [InlineData(true, 48, 100, 23)] // the overlap is clamped to half of what a chunk holds besides [CLS] and [SEP]
+    public void The_chunk_estimate_takes_four_characters_per_token_a_chunk_adds(bool specialTokens, int maxTokens, int overlapTokens, int overlapUsed)
+    {
+        // The forged encoder's tokenizer counts no special tokens; some models' tokenizers count a [CLS] and a [SEP].
+        var tokenizer = specialTokens ? new CountingSpecialTokens(encoder.Tokenizer) : encoder.Tokenizer;
+        var chunker = new Chunker(tokenizer, maxTokens, overlapTokens);
+        var charactersPerChunk = 4 * (maxTokens - (specialTokens ? 2 : 0) - overlapUsed);
+
+        Assert.Equal(specialTokens ? 2 : 0, tokenizer.CountTokens(string.Empty));
+        Assert.Equal(0, chunker.EstimateChunks(Plain(string.Empty)));
+        Assert.Equal(3, chunker.EstimateChunks(Plain(new string('a', 3 * charactersPerChunk))));
+        Assert.Equal(4, chunker.EstimateChunks(Plain(new string('a', 3 * charactersPerChunk + 1))));
+    }
+
+    [Fact]
+    public void The_chunk_estimate_is_near_the_chunks_prose_makes()
+    {
+        var document = Plain(LongText(30));
+        var chunker = new Chunker(encoder.Tokenizer, 48, 5);
+
+        var actual = chunker.Split(document).Count;
+
+        Assert.InRange(chunker.EstimateChunks(document), actual / 2, actual * 2);
+    }
+
+    /// <summary>Counts text as <paramref name="inner"/> does plus a [CLS] and a [SEP]; it only counts.</summary>
+    private sealed class CountingSpecialTokens(Tokenizer inner) : Tokenizer
+    {
+        protected override int CountTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings) =>
+            inner.CountTokens(text is null ? textSpan : text.AsSpan()) + 2;
+
+        protected override EncodeResults<EncodedToken> EncodeToTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings) =>
+            throw new NotSupportedException();
+
+        public override OperationStatus Decode(IEnumerable<int> ids, Span<char> destination, out int idsConsumed, out int charsWritten) =>
+            throw new NotSupportedException();
     }
 }
