@@ -15,7 +15,7 @@ namespace Rag.Retrieval.Plugin;
 public sealed class RagPlugin(ChunkSearch search, Answerer answerer, IngestionPipeline pipeline)
 {
     [KernelFunction("search")]
-    [Description("Searches the user's documents for passages relevant to a query. Returns the best passages, each with its document name, section, page and relevance score. Use it to look facts up before answering.")]
+    [Description("Searches the user's documents for passages relevant to a query. Returns the best passages as numbered, quoted sources, each with its document name and, when known, its section and page. Use it to look facts up before answering.")]
     public async Task<string> SearchAsync(
         [Description("What to look for, as a natural-language question or keywords.")] string query,
         [Description("How many passages to return (1-20).")] int top = 5,
