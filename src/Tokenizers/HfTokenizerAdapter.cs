@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.ML.Tokenizers;
 
 namespace Rag.Tokenizers;
@@ -38,27 +39,50 @@ internal sealed class HfTokenizerAdapter(HfTokenizer tokenizer) : Tokenizer
     /// fewer). The chunker asks for the first chunk's worth of a long paragraph again and again as it walks through it,
     /// so encoding the whole rest each time made chunking quadratic (a 100 KB paragraph took minutes). A window that
     /// ends before whitespace encodes its words as the whole text does; it doubles until it holds enough tokens.
+    /// Text without whitespace nearby (base64, minified JSON, unspaced CJK) is cut mid-word instead, which can change
+    /// the tokens near the cut, so such a window counts only once a window twice as long starts with the same tokens.
     /// </summary>
     private List<TokenSpan> EncodeLeading(string text, int maxTokens)
     {
-        var window = maxTokens >= text.Length / 4 ? text.Length : (maxTokens + 2) * 8;
-        while (true)
+        var window = maxTokens >= text.Length / 4 ? text.Length : Math.Max((maxTokens + 2) * 8, MinWindow);
+        List<TokenSpan>? unconfirmed = null;
+        for (; window < text.Length; window *= 2)
         {
-            var cut = window >= text.Length ? -1 : text.AsSpan(window).IndexOfAny(Whitespace);
-            if (cut < 0)
+            var end = WindowEnd(text, window);
+            var spans = tokenizer.EncodeText(text[..end], parseSpecialTokens: false);
+            // One token of margin keeps the one after the limit exact too.
+            if (spans.Count <= maxTokens + 1)
             {
-                return tokenizer.EncodeText(text, parseSpecialTokens: false);
+                continue;
             }
-            var spans = tokenizer.EncodeText(text[..(window + cut)], parseSpecialTokens: false);
-            // The window's last word may differ from its encoding in the whole text only when cut mid-word, which a
-            // cut before whitespace never does; one token of margin keeps the one after the limit exact too.
-            if (spans.Count > maxTokens + 1)
+            if (Whitespace.Contains(text[end]) || unconfirmed is not null && StartSame(unconfirmed, spans, maxTokens + 1))
             {
                 return spans;
             }
-            window *= 2;
+            unconfirmed = spans;
         }
+        return tokenizer.EncodeText(text, parseSpecialTokens: false);
     }
+
+    /// <summary>
+    /// Two windows cut mid-word lie at least this far apart, more than the longest word a model splits into pieces
+    /// (WordPiece makes one [UNK] of longer ones), so such a word cannot give both windows the same wrong pieces.
+    /// </summary>
+    private const int MinWindow = 1024;
+
+    /// <summary>Before the first whitespace at or after <paramref name="window"/> within as far again, else at it.</summary>
+    private static int WindowEnd(string text, int window)
+    {
+        var space = text.AsSpan(window, Math.Min(window, text.Length - window)).IndexOfAny(Whitespace);
+        if (space >= 0)
+        {
+            return window + space;
+        }
+        return char.IsHighSurrogate(text[window - 1]) && char.IsLowSurrogate(text[window]) ? window - 1 : window;
+    }
+
+    private static bool StartSame(List<TokenSpan> a, List<TokenSpan> b, int count) =>
+        CollectionsMarshal.AsSpan(a)[..count].SequenceEqual(CollectionsMarshal.AsSpan(b)[..count]);
 
     private static readonly SearchValues<char> Whitespace = SearchValues.Create(" \t\r\n");
 
