@@ -13,6 +13,7 @@ namespace Rag.Tokenizers.Normalizers;
 internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bool stripAccents, bool lowercase) : INormalizer
 {
     private static readonly UnicodeNormalizer Nfd = new(NormalizationForm.FormD);
+    private static readonly LowercaseNormalizer Lower = new();
 
     public AlignedText Normalize(AlignedText text)
     {
@@ -50,7 +51,7 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
             result = DropNonSpacingMarks(Nfd.Normalize(result));
         }
 
-        return lowercase ? Lowercase(result) : result;
+        return lowercase ? Lower.Normalize(result) : result;
     }
 
     /// <summary>Rust's <c>char::is_other</c> (Cc, Cf, Cs, Co, Cn) minus the three controls BERT counts as whitespace.</summary>
@@ -73,30 +74,6 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
             if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
             {
                 Append(s, i, width, text.Origins[i], builder);
-            }
-            i += width;
-        }
-        return builder.Build(text.Origins[^1]);
-    }
-
-    /// <summary>Rust's <c>char::to_lowercase</c>: the simple mapping, except 'İ', whose full lowercase keeps its dot (i + U+0307).</summary>
-    private static AlignedText Lowercase(AlignedText text)
-    {
-        var builder = new AlignedTextBuilder(text.Length);
-        var s = text.Text;
-        Span<char> chars = stackalloc char[2];
-        for (var i = 0; i < s.Length;)
-        {
-            Rune.DecodeFromUtf16(s.AsSpan(i), out var rune, out var width);
-            var origin = text.Origins[i];
-            if (rune.Value == 0x130)
-            {
-                builder.Append("i\u0307", origin);
-            }
-            else
-            {
-                var lower = Rune.ToLowerInvariant(rune);
-                Append(chars[..lower.EncodeToUtf16(chars)], origin, builder);
             }
             i += width;
         }

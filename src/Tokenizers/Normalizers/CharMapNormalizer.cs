@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -58,13 +59,29 @@ internal sealed class UnicodeNormalizer(NormalizationForm form) : CharMapNormali
     }
 }
 
+/// <summary>
+/// Rust's <c>char::to_lowercase</c>, which HF's Lowercase and BertNormalizer apply per code point: the simple mapping,
+/// except 'İ', whose full lowercase keeps its dot (i + U+0307).
+/// </summary>
 internal sealed class LowercaseNormalizer : CharMapNormalizer
 {
     protected override void Map(ReadOnlySpan<char> cluster, int origin, AlignedTextBuilder output)
     {
-        Span<char> lower = stackalloc char[cluster.Length];
-        cluster.ToLowerInvariant(lower);
-        foreach (var c in lower)
+        if (Rune.DecodeFromUtf16(cluster, out var rune, out _) != OperationStatus.Done)
+        {
+            // A lone surrogate has no case.
+            output.Append(cluster[0], origin);
+            return;
+        }
+
+        if (rune.Value == 0x130)
+        {
+            output.Append("i\u0307", origin);
+            return;
+        }
+
+        Span<char> lower = stackalloc char[2];
+        foreach (var c in lower[..Rune.ToLowerInvariant(rune).EncodeToUtf16(lower)])
         {
             output.Append(c, origin);
         }
