@@ -151,13 +151,15 @@ public static class OpenAiEndpoints
         return TypedResults.Ok(new EmbeddingResponse(data, models.EmbeddingId, new EmbeddingUsageDto(tokens, tokens)));
     }
 
-    // Counting stops at the limit: an oversized request costs no more than the limit's worth of tokenizing.
+    // Counting stops at the limit, within an input too: an oversized request costs no more than the limit's worth of
+    // tokenizing, however long its one input.
     private static bool TokensOver(List<string> inputs, Tokenizer tokenizer, int limit)
     {
-        var total = 0L;
+        var total = 0;
         foreach (var input in inputs)
         {
-            total += tokenizer.CountTokens(input);
+            tokenizer.GetIndexByTokenCount(input, limit - total + 1, out _, out var counted);
+            total += counted;
             if (total > limit)
             {
                 return true;
