@@ -6,9 +6,10 @@ namespace Rag.Retrieval.Extraction;
 /// <summary>
 /// Checks a DOCX package before the OpenXml SDK opens it: what its parts expand to (a ZIP part can expand a
 /// thousandfold) and how deep its XML nests (the SDK builds its element tree recursively, so tens of thousands of
-/// nested content controls in a 6 KB file overflowed the stack). The XML parts are read through once with a
-/// streaming <see cref="XmlReader"/>, counting the bytes they really expand to rather than trusting the sizes the
-/// archive declares; other parts (images) are never parsed and count at their declared size.
+/// nested content controls in a 6 KB file overflowed the stack). Every part is read through once with a
+/// streaming <see cref="XmlReader"/>, counting the bytes it really expands to rather than trusting the sizes the
+/// archive declares. All parts, whatever their names: [Content_Types].xml, not the extension, decides which part
+/// the SDK parses as XML. A part that is not XML (an image) fails within a few bytes and is then only counted.
 /// </summary>
 internal static class DocxPackage
 {
@@ -27,23 +28,21 @@ internal static class DocxPackage
         foreach (var entry in archive.Entries)
         {
             budget.CheckTime();
-            if (IsXml(entry.FullName))
+            using var expanded = new BudgetedStream(entry.Open(), budget);
+            try
             {
-                CheckXml(entry, budget);
+                CheckXml(expanded, budget);
             }
-            else
+            catch (XmlException)
             {
-                budget.AddDecompressed(entry.Length);
+                // Not XML, or broken XML that the SDK will refuse: every element before the error was depth-checked.
+                expanded.CopyTo(Stream.Null);
             }
         }
     }
 
-    private static bool IsXml(string name) =>
-        name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase);
-
-    private static void CheckXml(ZipArchiveEntry entry, ExtractionBudget budget)
+    private static void CheckXml(Stream expanded, ExtractionBudget budget)
     {
-        using var expanded = new BudgetedStream(entry.Open(), budget);
         using var reader = XmlReader.Create(expanded, Scan);
         var elements = 0;
         while (reader.Read())

@@ -106,6 +106,18 @@ public sealed class ExtractionBudgetTests
     }
 
     [Fact]
+    public void Docx_main_part_named_without_xml_is_still_checked_for_nesting()
+    {
+        // The package's content types, not the file extension, make document.bin the part OpenXml parses; the
+        // unreferenced document.xml only gets the upload past format detection.
+        var decoy = ("word/document.xml", Utf8("<unused/>"));
+        var body = Repeat("<w:sdt><w:sdtContent>", 20_000) + "<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + Repeat("</w:sdtContent></w:sdt>", 20_000);
+
+        Refused("renamed.docx", Docx(body, "word/document.bin", decoy), new ExtractionOptions(), "Extraction:MaxDepth");
+        Assert.Contains("shallow", TextExtractor.Extract("renamed.docx", Docx("<w:p><w:r><w:t>shallow</w:t></w:r></w:p>", "word/document.bin", decoy)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Docx_parts_expanding_past_the_budget_are_refused()
     {
         // 4 MB of XML in a few kilobytes of ZIP.
@@ -223,7 +235,10 @@ public sealed class ExtractionBudgetTests
     }
 
     /// <summary>A minimal Word package around this body XML, plus any extra parts.</summary>
-    internal static byte[] Docx(string bodyXml, params (string Name, byte[] Content)[] extraParts)
+    internal static byte[] Docx(string bodyXml, params (string Name, byte[] Content)[] extraParts) => Docx(bodyXml, "word/document.xml", extraParts);
+
+    /// <summary>A minimal Word package whose main document part is stored under <paramref name="mainPart"/>.</summary>
+    private static byte[] Docx(string bodyXml, string mainPart, params (string Name, byte[] Content)[] extraParts)
     {
         using var package = new MemoryStream();
         using (var zip = new ZipArchive(package, ZipArchiveMode.Create, leaveOpen: true))
@@ -233,9 +248,9 @@ public sealed class ExtractionBudgetTests
                 using var entry = zip.CreateEntry(name, CompressionLevel.SmallestSize).Open();
                 entry.Write(content);
             }
-            Add("[Content_Types].xml", Utf8("""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/octet-stream"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"""));
-            Add("_rels/.rels", Utf8("""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"""));
-            Add("word/document.xml", Utf8("""<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>""" + bodyXml + "</w:body></w:document>"));
+            Add("[Content_Types].xml", Utf8($"""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/octet-stream"/><Override PartName="/{mainPart}" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"""));
+            Add("_rels/.rels", Utf8($"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/{mainPart}"/></Relationships>"""));
+            Add(mainPart, Utf8("""<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>""" + bodyXml + "</w:body></w:document>"));
             foreach (var (name, content) in extraParts)
             {
                 Add(name, content);
