@@ -130,7 +130,9 @@ internal static class MarkdownReader
         }
         try
         {
-            var inline = Markdown.Parse(source, Inlines).Descendants<LeafInline>();
+            // Parsed as a heading again, on one line (a setext heading may span several): parsed alone, "3. Installation"
+            // or "- dash" would become a list and lose its marker.
+            var inline = Markdown.Parse("# " + source.ReplaceLineEndings(" "), Inlines).Descendants<HeadingBlock>().First().Inline?.Descendants<LeafInline>() ?? [];
             return string.Concat(inline.Select(l => l switch
             {
                 LiteralInline literal => literal.Content.ToString(),

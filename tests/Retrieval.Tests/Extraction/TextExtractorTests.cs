@@ -50,6 +50,19 @@ public sealed class TextExtractorTests
     }
 
     [Fact]
+    public void Markdown_headings_that_read_like_list_or_quote_markers_keep_their_text()
+    {
+        var markdown = "# Guide\n\n## 3. Installation\n\nRun it.\n\n## - dash\n\nDashed.\n\n## > quoted `code`\n\nQuoted.\n\nSetext title\nover two lines\n---\n\nUnderlined.";
+
+        var document = Extract("guide.md", markdown);
+
+        Assert.Equal(["Guide", "3. Installation"], SectionAt(document, "Run it.").Path);
+        Assert.Equal(["Guide", "- dash"], SectionAt(document, "Dashed.").Path);
+        Assert.Equal(["Guide", "> quoted code"], SectionAt(document, "Quoted.").Path);
+        Assert.Equal(["Guide", "Setext title over two lines"], SectionAt(document, "Underlined.").Path);
+    }
+
+    [Fact]
     public void Html_gives_visible_text_with_headings_and_drops_scripts()
     {
         var html = """
