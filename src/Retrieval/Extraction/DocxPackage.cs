@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Xml;
 
 namespace Rag.Retrieval.Extraction;
@@ -24,7 +25,7 @@ internal static class DocxPackage
 
     public static void Check(ReadOnlyMemory<byte> content, ExtractionBudget budget)
     {
-        using var archive = new ZipArchive(new MemoryStream(content.ToArray(), writable: false), ZipArchiveMode.Read);
+        using var archive = new ZipArchive(ReadOnlyStream(content), ZipArchiveMode.Read);
         foreach (var entry in archive.Entries)
         {
             budget.CheckTime();
@@ -40,6 +41,12 @@ internal static class DocxPackage
             }
         }
     }
+
+    /// <summary>A stream over the upload's own array where there is one: a DOCX may be tens of megabytes.</summary>
+    public static MemoryStream ReadOnlyStream(ReadOnlyMemory<byte> content) =>
+        MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
 
     private static void CheckXml(Stream expanded, ExtractionBudget budget)
     {

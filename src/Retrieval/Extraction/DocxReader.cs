@@ -13,7 +13,7 @@ internal static class DocxReader
         try
         {
             DocxPackage.Check(content, budget);
-            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            using var stream = DocxPackage.ReadOnlyStream(content);
             using var word = WordprocessingDocument.Open(stream, isEditable: false);
             var body = word.MainDocumentPart?.Document?.Body
                 ?? throw new UnreadableDocumentException(fileName, $"'{fileName}' has no document body.");
