@@ -71,9 +71,8 @@ public sealed class IngestionPipeline(
         StoreResult result;
         using (RetrievalTelemetry.Source.StartActivity("retrieval.store"))
         {
-            // A collection not found above is created in the document's transaction: a failed first upload leaves none behind.
-            result = await store.StoreAsync(
-                collectionName, model, existingCollection, document, chunks, embedder.EmbedAsync(texts, embedTime, cancellationToken), cancellationToken);
+            // A new collection is created in the document's transaction: a failed first upload leaves none behind.
+            result = await store.StoreAsync(collectionName, model, document, chunks, embedder.EmbedAsync(texts, embedTime, cancellationToken), cancellationToken);
         }
         var storeTime = Stopwatch.GetElapsedTime(started) - embedTime.Elapsed;
         span?.SetTag("rag.ingest.outcome", result.Outcome.ToString());

@@ -12,7 +12,6 @@ namespace Rag.Retrieval.Storage;
 public sealed class DocumentStore(NpgsqlDataSource dataSource)
 {
     private const string UniqueViolation = "23505";
-    private const string ForeignKeyViolation = "23503";
 
     private const string DocumentColumns =
         "d.id, c.name, d.external_id, d.name, d.content_type, d.tags::text, d.chunk_count, d.created_at, d.updated_at";
@@ -53,52 +52,20 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
     /// replaced in the same transaction, so readers see either the old chunks or the new ones. A new collection is
     /// created in that transaction too, so a failed first upload leaves no empty collection behind.
     /// </summary>
-    /// <param name="found">
-    /// The collection as <see cref="FindCollectionAsync"/> returned it for <paramref name="collectionName"/> and
-    /// <paramref name="model"/>, or null when there was none: only then is the collection created here.
-    /// </param>
     public async Task<StoreResult> StoreAsync(
         string collectionName,
         EmbeddingModelInfo model,
-        CollectionInfo? found,
         NewDocument document,
         IReadOnlyList<Chunk> chunks,
         IAsyncEnumerable<ReadOnlyMemory<float>> embeddings,
         CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(collectionName);
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(chunks);
         ArgumentNullException.ThrowIfNull(embeddings);
-        if (found is not null && found.Name != collectionName)
-        {
-            throw new ArgumentException($"Collection '{found.Name}' was passed to store into '{collectionName}'.", nameof(found));
-        }
-        try
-        {
-            return await StoreOnceAsync(collectionName, model, found, document, chunks, embeddings, cancellationToken);
-        }
-        catch (PostgresException ex) when (found is not null && ex.SqlState == ForeignKeyViolation && ex.ConstraintName == "documents_collection_id_fkey")
-        {
-            // The collection was dropped after the caller found it. The document row is written before the COPY, so
-            // no embedding has been consumed yet: store into a new collection, as if none had been found.
-            return await StoreOnceAsync(collectionName, model, null, document, chunks, embeddings, cancellationToken);
-        }
-    }
-
-    private async Task<StoreResult> StoreOnceAsync(
-        string collectionName,
-        EmbeddingModelInfo model,
-        CollectionInfo? found,
-        NewDocument document,
-        IReadOnlyList<Chunk> chunks,
-        IAsyncEnumerable<ReadOnlyMemory<float>> embeddings,
-        CancellationToken cancellationToken)
-    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var collection = found ?? await GetOrCreateCollectionAsync(connection, collectionName, model, cancellationToken);
+        var collection = await GetOrCreateCollectionAsync(connection, collectionName, model, cancellationToken);
         if (await FindByContentAsync(connection, collection, document.ContentHash, cancellationToken) is { } existing)
         {
             await transaction.RollbackAsync(cancellationToken);

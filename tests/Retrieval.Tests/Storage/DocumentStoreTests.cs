@@ -103,37 +103,6 @@ public sealed class DocumentStoreTests(ForgedEncoder encoder) : DatabaseTest(enc
     }
 
     [Fact]
-    public async Task Ingesting_into_an_existing_collection_does_not_insert_the_collection_again()
-    {
-        var harness = new RetrievalHarness(Database, encoder);
-        await harness.IngestTextAsync("a.txt", "First note about figs.");
-        await harness.IngestTextAsync("b.txt", "Second note about figs.");
-        var model = await harness.Embedder.GetModelAsync();
-
-        var next = await harness.Store.GetOrCreateCollectionAsync("next", model);
-
-        // An INSERT ... ON CONFLICT that finds the row still draws an identity value: none may be missing.
-        Assert.Equal((await harness.Store.FindCollectionAsync("default", model))!.Id + 1, next.Id);
-    }
-
-    [Fact]
-    public async Task A_collection_dropped_after_it_was_found_is_created_again_by_the_store()
-    {
-        var harness = new RetrievalHarness(Database, encoder);
-        var seeder = new VectorSeeder(harness.Store, encoder.Dimension);
-        var found = await seeder.CollectionAsync("plum");
-        Assert.True(await new CollectionStore(Database.DataSource).DeleteAsync("plum"));
-
-        var stored = await seeder.AddAsync(found, "late.txt", [("Stored after its collection was dropped.", seeder.Near(0))]);
-
-        var recreated = await harness.Store.FindCollectionAsync("plum", seeder.Model);
-        Assert.NotNull(recreated);
-        Assert.NotEqual(found.Id, recreated.Id);
-        Assert.NotNull(await harness.Store.GetAsync(recreated, stored.Id));
-        Assert.Equal(1, await RowsAsync("chunks"));
-    }
-
-    [Fact]
     public async Task Reingesting_an_external_id_replaces_its_chunks_under_the_same_id()
     {
         var harness = new RetrievalHarness(Database, encoder);

@@ -21,7 +21,7 @@ public sealed class VectorSeeder(DocumentStore store, int dimension)
         }
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name + string.Join('\n', chunks.Select(c => c.Text))));
         var document = new NewDocument(name, "text/plain", hash, null, tags ?? new Dictionary<string, string>());
-        var result = await store.StoreAsync(collection.Name, Model, collection, document, rows, chunks.Select(c => (ReadOnlyMemory<float>)c.Vector).ToAsyncEnumerable());
+        var result = await store.StoreAsync(collection.Name, Model, document, rows, chunks.Select(c => (ReadOnlyMemory<float>)c.Vector).ToAsyncEnumerable());
         return result.Document;
     }
 
