@@ -26,8 +26,16 @@ public static class EmbeddingServiceCollectionExtensions
         services.AddSingleton(sp => new EmbeddingMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => Load(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value, sp.GetRequiredService<EmbeddingMetrics>()));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<OnnxEmbeddingGenerator>());
+        return services.AddReranker(configuration);
+    }
 
-        // The cross-encoder is optional: only a configured Reranker:ModelPath binds, validates and registers it.
+    /// <summary>
+    /// The cross-encoder, which stays local whichever embedder runs: only a configured <c>Reranker:ModelPath</c> binds,
+    /// validates and registers <see cref="RerankerOptions"/> and an <see cref="OnnxReranker"/> (loaded as the embedder is).
+    /// </summary>
+    public static IServiceCollection AddReranker(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         var reranker = configuration.GetSection("Reranker");
         if (!string.IsNullOrWhiteSpace(reranker[nameof(RerankerOptions.ModelPath)]))
         {

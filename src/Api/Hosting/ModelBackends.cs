@@ -60,34 +60,41 @@ internal static class ModelBackends
     {
         if (IsRemote(configuration, EmbeddingSection))
         {
-            AddRemoteOptions(services, configuration, EmbeddingSection);
-            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
-            {
-                var remote = Remote(sp, EmbeddingSection);
-                // The same keys as a local model's, which a remote server cannot read from the model's folder for us.
-                var section = configuration.GetSection(EmbeddingSection);
-                var generator = new RemoteEmbeddingGenerator(OpenAi(remote).GetEmbeddingClient(remote.Model).AsIEmbeddingGenerator(), remote,
-                    section[nameof(EmbeddingOptions.QueryPrefix)] ?? "", section[nameof(EmbeddingOptions.PassagePrefix)] ?? "");
-                return generator.AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp);
-            });
-            services.AddKeyedSingleton(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => TokenizerFor(Remote(sp, EmbeddingSection)));
-            services.AddSingleton(sp => new EmbeddingWindow(Remote(sp, EmbeddingSection).MaxTokens ?? DefaultRemoteEmbeddingTokens));
+            AddRemoteEmbedding(services, configuration);
             // The cross-encoder stays local even when the embedder is remote (AddEmbedding registers it otherwise).
-            if (HasReranker(configuration))
-            {
-                services.AddOptions<RerankerOptions>().Bind(configuration.GetSection("Reranker")).ValidateDataAnnotations().ValidateOnStart();
-                services.AddSingleton(sp => OnnxReranker.Load(sp.GetRequiredService<IOptions<RerankerOptions>>().Value));
-                services.AddSingleton<IPassageReranker>(sp => new CrossEncoderReranker(sp.GetRequiredService<OnnxReranker>()));
-            }
-            return;
+            services.AddReranker(configuration);
         }
-        services.AddEmbedding(configuration);
-        services.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
-            sp.GetRequiredService<OnnxEmbeddingGenerator>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp)));
+        else
+        {
+            AddLocalEmbedding(services, configuration);
+        }
         if (HasReranker(configuration))
         {
             services.AddSingleton<IPassageReranker>(sp => new CrossEncoderReranker(sp.GetRequiredService<OnnxReranker>()));
         }
+    }
+
+    private static void AddRemoteEmbedding(IServiceCollection services, IConfiguration configuration)
+    {
+        AddRemoteOptions(services, configuration, EmbeddingSection);
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+        {
+            var remote = Remote(sp, EmbeddingSection);
+            // The same keys as a local model's, which a remote server cannot read from the model's folder for us.
+            var section = configuration.GetSection(EmbeddingSection);
+            var generator = new RemoteEmbeddingGenerator(OpenAi(remote).GetEmbeddingClient(remote.Model).AsIEmbeddingGenerator(), remote,
+                section[nameof(EmbeddingOptions.QueryPrefix)] ?? "", section[nameof(EmbeddingOptions.PassagePrefix)] ?? "");
+            return generator.AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp);
+        });
+        services.AddKeyedSingleton(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => TokenizerFor(Remote(sp, EmbeddingSection)));
+        services.AddSingleton(sp => new EmbeddingWindow(Remote(sp, EmbeddingSection).MaxTokens ?? DefaultRemoteEmbeddingTokens));
+    }
+
+    private static void AddLocalEmbedding(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEmbedding(configuration);
+        services.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+            sp.GetRequiredService<OnnxEmbeddingGenerator>().AsBuilder().UseOpenTelemetry(sourceName: ApiTelemetry.EmbeddingSource).Build(sp)));
         services.AddKeyedSingleton<Tokenizer>(RetrievalServiceKeys.EmbeddingTokenizer, (sp, _) => sp.GetRequiredService<OnnxEmbeddingGenerator>().Tokenizer);
         // The chunker counts without the [CLS]/[SEP] the embedder adds around every text.
         services.AddSingleton(sp =>

@@ -20,12 +20,17 @@ public sealed class StartupTests
     }
 
     [Theory]
-    [InlineData("Embedding", "embedding model")]
-    [InlineData("Llm", "LLM")]
-    [InlineData("Reranker", "reranker")]
-    public async Task A_model_whose_graph_is_not_onnx_stops_the_service_naming_the_setting_without_a_stack_trace(string section, string what)
+    [InlineData("Embedding", "embedding model", false)]
+    [InlineData("Llm", "LLM", false)]
+    [InlineData("Reranker", "reranker", false)]
+    [InlineData("Reranker", "reranker", true)]
+    public async Task A_model_whose_graph_is_not_onnx_stops_the_service_naming_the_setting_without_a_stack_trace(string section, string what, bool remoteEmbedder)
     {
         var folder = Directory.CreateTempSubdirectory("rag-broken-model-");
+        // An embedding server the service can start on, for the case where only the cross-encoder is local, with a
+        // database of its own for that server's vectors.
+        await using var embeddingServer = remoteEmbedder ? await Remote.FaultyModelServer.StartAsync() : null;
+        await using var remoteDatabase = remoteEmbedder ? new PostgresDatabase() : null;
         try
         {
             var source = section switch
@@ -52,6 +57,14 @@ public sealed class StartupTests
             if (section == "Reranker")
             {
                 environment["Reranker__ModelPath"] = folder.FullName;
+            }
+            if (remoteEmbedder)
+            {
+                // The cross-encoder stays local beside a remote embedder, and its folder is checked the same way.
+                environment.Remove("Embedding__ModelPath");
+                environment["Embedding__Endpoint"] = embeddingServer!.Endpoint.ToString();
+                environment["ConnectionStrings__Postgres"] = remoteDatabase!.ConnectionString;
+                environment["Embedding__Model"] = "remote-embedder";
             }
             var (exitCode, output) = await RunAsync(environment);
 
