@@ -72,7 +72,7 @@ public sealed class HostileUploadTests(HostileUploadServer server) : IClassFixtu
         using var form = Form("emphasis.md", HostileDocuments.EmphasisMarkdown());
         using var response = await client.PostAsync("/v1/collections/emphasis/documents", form);
 
-        var document = await FinishedAsync(response);
+        var document = await FinishedAsync(response, "emphasis");
 
         Assert.True(document.GetProperty("status").GetString() == "completed", document.ToString());
         Assert.True(document.GetProperty("chunk_count").GetInt32() > 1);
@@ -89,24 +89,20 @@ public sealed class HostileUploadTests(HostileUploadServer server) : IClassFixtu
             var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity);
             return problem.GetProperty("detail").GetString()!;
         }
-        var job = await FinishedAsync(response);
+        var job = await FinishedAsync(response, collection);
         Assert.Equal("failed", job.GetProperty("status").GetString());
         return job.GetProperty("error").GetString()!;
     }
 
     /// <summary>The document as stored, or as its queued job ended.</summary>
-    private async Task<JsonElement> FinishedAsync(HttpResponseMessage response)
+    private async Task<JsonElement> FinishedAsync(HttpResponseMessage response, string collection)
     {
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Accepted, $"got {(int)response.StatusCode}: {body}");
         var document = body.GetProperty("documents")[0];
-        var url = document.GetProperty("url").GetString()!;
-        for (var attempt = 0; attempt < 600 && document.GetProperty("status").GetString() is "pending" or "processing"; attempt++)
-        {
-            await Task.Delay(100);
-            document = await client.GetFromJsonAsync<JsonElement>(url);
-        }
-        return document;
+        return response.StatusCode == HttpStatusCode.Accepted
+            ? await QueuedUploads.WaitAsync(client, collection, document.GetProperty("id").GetGuid())
+            : document;
     }
 
     private async Task AssertServingAsync()

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Rag.Api.Tests.Operations;
+namespace Rag.Api.Tests.Infrastructure;
 
 /// <summary>Queues uploads through the JSON endpoint and follows them to their end.</summary>
 internal static class QueuedUploads
@@ -12,7 +12,7 @@ internal static class QueuedUploads
 
     /// <summary>Enough text to be queued under any of these tests' settings; <paramref name="marker"/> keeps its content unique.</summary>
     public static string LongText(string marker) =>
-        string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"{marker} part {i}. {Infrastructure.Corpus.Weather} {Infrastructure.Corpus.Soup}"));
+        string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"{marker} part {i}. {Corpus.Weather} {Corpus.Soup}"));
 
     /// <summary>Uploads <paramref name="text"/>, asserts it was queued (202) and returns the id the answer named.</summary>
     public static async Task<Guid> QueueAsync(HttpClient client, string collection, string name, string text)
